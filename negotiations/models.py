@@ -1,0 +1,349 @@
+"""Who said what, when: negotiations, their rounds and milestones, issues, stated positions.
+
+The gap between the two sides is derived from these rows by `negotiations.gap`.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Max, Q
+from django.urls import reverse
+
+from tariffs.models import Confidence, Country, TariffLine, rate_in_range, rate_validators
+
+
+class Source(models.Model):
+    """Where a statement was reported. Many positions cite one source."""
+
+    url = models.URLField("URL", max_length=500, blank=True)
+    title = models.CharField(max_length=300, blank=True)
+    publisher = models.CharField(max_length=200)
+    published_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_on", "publisher"]
+        constraints = [
+            # A URL identifies a source; sources without one (a print edition) may repeat.
+            models.UniqueConstraint(
+                fields=["url"], condition=~Q(url=""), name="negotiations_source_unique_url"
+            ),
+        ]
+
+    def __str__(self):
+        label = self.title or self.url or "untitled"
+        when = f", {self.published_on:%Y-%m-%d}" if self.published_on else ""
+        return f"{self.publisher}: {label}{when}"
+
+
+class Official(models.Model):
+    name = models.CharField(max_length=120)
+    native_name = models.CharField("name in native script", max_length=120, blank=True)
+    title = models.CharField(max_length=300, blank=True)
+    organization = models.CharField(max_length=200, blank=True)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="officials")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "country"], name="negotiations_official_unique_name_country"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.country.code})"
+
+
+class NegotiationStatus(models.TextChoices):
+    ONGOING = "ongoing", "ongoing"
+    CONCLUDED = "concluded", "concluded"
+    STALLED = "stalled", "stalled"
+
+
+class NegotiationQuerySet(models.QuerySet):
+    def ongoing(self):
+        return self.filter(status=NegotiationStatus.ONGOING)
+
+    def with_parties(self):
+        return self.select_related("party_a", "party_b")
+
+    def with_round_stats(self):
+        return self.annotate(
+            round_count=models.Count("rounds", distinct=True),
+            latest_round_on=Max("rounds__start_date"),
+        )
+
+    def involving(self, country):
+        return self.filter(Q(party_a=country) | Q(party_b=country))
+
+
+class Negotiation(models.Model):
+    """Talks between two parties. Party A is shown on the left, party B on the right."""
+
+    party_a = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="negotiations_as_a"
+    )
+    party_b = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="negotiations_as_b"
+    )
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    status = models.CharField(
+        max_length=10, choices=NegotiationStatus.choices, default=NegotiationStatus.ONGOING
+    )
+    started_on = models.DateField(null=True, blank=True)
+    concluded_on = models.DateField(null=True, blank=True)
+    summary = models.TextField(blank=True)
+
+    objects = NegotiationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(party_a=F("party_b")),
+                name="negotiations_negotiation_two_different_parties",
+            ),
+            models.CheckConstraint(
+                condition=Q(concluded_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(concluded_on__gte=F("started_on")),
+                name="negotiations_negotiation_dates_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("negotiations:detail", args=[self.slug])
+
+    @property
+    def parties(self) -> tuple[Country, Country]:
+        return (self.party_a, self.party_b)
+
+    def clean(self):
+        if self.party_a_id and self.party_a_id == self.party_b_id:
+            raise ValidationError({"party_b": "A negotiation needs two different parties."})
+        if self.started_on and self.concluded_on and self.concluded_on < self.started_on:
+            raise ValidationError(
+                {"concluded_on": "The talks cannot conclude before they started."}
+            )
+
+
+class TalkRound(models.Model):
+    """A numbered round of talks. A statement made between two rounds belongs to the
+    latest round before it, so "as of round R" covers everything said until R+1."""
+
+    negotiation = models.ForeignKey(Negotiation, on_delete=models.PROTECT, related_name="rounds")
+    number = models.PositiveSmallIntegerField()
+    start_date = models.DateField()
+    end_date = models.DateField(
+        null=True, blank=True, help_text="Leave empty for a one-day round."
+    )
+    location = models.CharField(max_length=200, blank=True)
+    participants = models.ManyToManyField(Official, blank=True, related_name="rounds")
+    summary = models.TextField(blank=True)
+    outcome = models.TextField(blank=True)
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="rounds"
+    )
+    confidence = models.CharField(
+        max_length=10, choices=Confidence.choices, default=Confidence.CONFIRMED
+    )
+
+    class Meta:
+        ordering = ["negotiation", "number"]
+        verbose_name = "round"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["negotiation", "number"], name="negotiations_talkround_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="negotiations_talkround_dates_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.negotiation.slug} round {self.number} ({self.start_date:%Y-%m-%d})"
+
+    def get_absolute_url(self):
+        return reverse("negotiations:round", args=[self.negotiation.slug, self.number])
+
+    def clean(self):
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError(
+                {"end_date": "The round cannot end before it starts; check the two dates."}
+            )
+
+
+class MilestoneKind(models.TextChoices):
+    ANNOUNCEMENT = "announcement", "announcement"
+    DEADLINE = "deadline", "deadline"
+    THREAT = "threat", "threat"
+    MEETING = "meeting", "meeting outside the rounds"
+    AGREEMENT = "agreement", "agreement"
+    IMPLEMENTATION = "implementation", "implementation"
+
+
+class Milestone(models.Model):
+    """A dated event that is not a round: a deadline, a threat, an agreement."""
+
+    negotiation = models.ForeignKey(
+        Negotiation, on_delete=models.CASCADE, related_name="milestones"
+    )
+    date = models.DateField()
+    kind = models.CharField(max_length=15, choices=MilestoneKind.choices)
+    title = models.CharField(max_length=300)
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="milestones"
+    )
+    confidence = models.CharField(
+        max_length=10, choices=Confidence.choices, default=Confidence.CONFIRMED
+    )
+
+    class Meta:
+        ordering = ["negotiation", "date", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["negotiation", "date", "title"],
+                name="negotiations_milestone_unique_date_title",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()}: {self.title}"
+
+
+class Issue(models.Model):
+    """A topic on the table in one negotiation ("autos", "rice")."""
+
+    negotiation = models.ForeignKey(Negotiation, on_delete=models.PROTECT, related_name="issues")
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=50)
+    sector = models.CharField(max_length=60, blank=True)
+    covers_all_goods = models.BooleanField(
+        default=False,
+        help_text="For a tariff on all goods (the reciprocal tariff): target rates are the "
+        "rate a good with a 0% MFN rate would pay.",
+    )
+    tariff_lines = models.ManyToManyField(TariffLine, blank=True, related_name="issues")
+    target_rate_means = models.CharField(
+        "what a target rate means here",
+        max_length=200,
+        blank=True,
+        help_text='For example "all-in rate on cars (MFN 2.5%)".',
+    )
+
+    class Meta:
+        ordering = ["negotiation", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["negotiation", "slug"], name="negotiations_issue_unique_slug"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.negotiation.slug})"
+
+
+class Stance(models.TextChoices):
+    ELIMINATE = "eliminate", "eliminate"
+    REDUCE = "reduce", "reduce"
+    MAINTAIN = "maintain", "maintain"
+    INCREASE = "increase", "increase"
+    DISCUSS_ONLY = "discuss_only", "discuss only"
+    REFUSE = "refuse", "refuse to discuss"
+    DEMAND = "demand", "demand (asks the other side to act)"
+    OFFER = "offer", "offer (puts a concession on the table)"
+    ACCEPT = "accept", "accept"
+
+
+class StatedPositionQuerySet(models.QuerySet):
+    def with_context(self):
+        """Everything a page or an export prints beside a position, in the same query."""
+        return self.select_related(
+            "round__negotiation", "party", "speaker", "issue", "source"
+        )
+
+    def in_order(self):
+        # The order in which positions supersede each other: round, then date, then entry.
+        return self.order_by("round__number", "stated_on", "pk")
+
+
+class StatedPosition(models.Model):
+    round = models.ForeignKey(TalkRound, on_delete=models.PROTECT, related_name="positions")
+    party = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="positions")
+    speaker = models.ForeignKey(
+        Official, on_delete=models.PROTECT, null=True, blank=True, related_name="positions"
+    )
+    issue = models.ForeignKey(Issue, on_delete=models.PROTECT, related_name="positions")
+    stance = models.CharField(max_length=12, choices=Stance.choices)
+    target_rate_pct = models.DecimalField(
+        "target rate, %",
+        max_digits=7,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=rate_validators,
+        help_text="The all-in rate this side asks for on the issue's lines; empty if none "
+        "was stated.",
+    )
+    statement = models.CharField(
+        max_length=1000, help_text="A short quote or paraphrase of what was said."
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="positions"
+    )
+    stated_on = models.DateField("date stated")
+    confidence = models.CharField(max_length=10, choices=Confidence.choices)
+
+    objects = StatedPositionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["round__negotiation", "round__number", "stated_on", "pk"]
+        verbose_name = "stated position"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_rate_pct__isnull=True) | rate_in_range("target_rate_pct"),
+                name="negotiations_statedposition_target_rate_range",
+            ),
+            # The natural key: importing the same statement twice does not add a row.
+            models.UniqueConstraint(
+                fields=["round", "party", "issue", "statement"],
+                name="negotiations_statedposition_unique_statement",
+            ),
+        ]
+        indexes = [
+            # gap.gap_table: every position on a negotiation's issues, in superseding order.
+            models.Index(fields=["issue", "party", "stated_on"], name="negotiations_pos_issue"),
+        ]
+
+    def __str__(self):
+        return f"{self.party.code} on {self.issue.slug}, round {self.round.number}: {self.stance}"
+
+    def clean(self):
+        """Cross-row rules the database cannot check: who may speak, on what."""
+        errors = {}
+        # getattr: in an admin inline the round may be the parent form's unsaved object.
+        round_ = getattr(self, "round", None)
+        negotiation = getattr(round_, "negotiation", None)
+        if negotiation is not None:
+            if self.party_id and self.party_id not in (
+                negotiation.party_a_id,
+                negotiation.party_b_id,
+            ):
+                errors["party"] = (
+                    f"{self.party} is not a party to {negotiation}; choose "
+                    f"{negotiation.party_a.code} or {negotiation.party_b.code}."
+                )
+            if self.issue_id and self.issue.negotiation_id != negotiation.pk:
+                errors["issue"] = f"The issue “{self.issue.name}” belongs to another negotiation."
+        if self.speaker_id and self.party_id and self.speaker.country_id != self.party_id:
+            errors["speaker"] = (
+                f"{self.speaker.name} speaks for {self.speaker.country.code}, "
+                f"not for {self.party.code}."
+            )
+        if errors:
+            raise ValidationError(errors)
+

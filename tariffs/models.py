@@ -1,0 +1,255 @@
+"""What the duties are: countries, tariff lines, the measures layered on them, trade values.
+
+Applied rates are never stored: `tariffs.rates` derives them from these rows.
+"""
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from tariffs.hs import normalize_hs_code, validate_hs_code
+
+MAX_RATE = Decimal("1000")
+rate_validators = [
+    MinValueValidator(Decimal("0"), "A rate cannot be negative."),
+    MaxValueValidator(MAX_RATE, "A rate above 1000%% is not plausible; check the figure."),
+]
+
+
+def rate_in_range(field: str) -> Q:
+    """The check every rate column carries: the database refuses what the forms refuse."""
+    return Q(**{f"{field}__gte": 0, f"{field}__lte": MAX_RATE})
+
+
+class Confidence(models.TextChoices):
+    """How sure we are of a fact; kept on every sourced record and exported with it."""
+
+    CONFIRMED = "confirmed", "confirmed (on the record)"
+    REPORTED = "reported", "reported (unnamed sources or one report)"
+    INFERRED = "inferred", "inferred (our reading)"
+
+
+class CountryQuerySet(models.QuerySet):
+    def parties(self):
+        """Countries that are a party to at least one negotiation."""
+        return self.filter(
+            Q(negotiations_as_a__isnull=False) | Q(negotiations_as_b__isnull=False)
+        ).distinct()
+
+
+class Country(models.Model):
+    """A country or a customs union (the EU is `EUU`, the World Bank's code)."""
+
+    code = models.CharField(
+        "ISO 3166-1 alpha-3 code",
+        max_length=3,
+        unique=True,
+        help_text="Three capital letters, such as JPN or USA; EUU for the European Union.",
+    )
+    name = models.CharField(max_length=100)
+    is_bloc = models.BooleanField(
+        "customs union or bloc", default=False, help_text="For example the European Union."
+    )
+
+    objects = CountryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z]{3}$"),
+                name="tariffs_country_code_three_capitals",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class HSCodeField(models.CharField):
+    """An HS code kept in normal form: digits only, whatever the separators typed.
+
+    Normalizing in `get_prep_value` makes lookups accept `8703.23` too.
+    """
+
+    default_validators = [validate_hs_code]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 10)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return None if value is None else normalize_hs_code(value)
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        return None if value is None else normalize_hs_code(value)
+
+
+class TariffLineQuerySet(models.QuerySet):
+    def with_hs_prefix(self, prefix: str):
+        return self.filter(hs_code__startswith=normalize_hs_code(prefix))
+
+
+class TariffLine(models.Model):
+    importer = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="tariff_lines"
+    )
+    hs_code = HSCodeField(
+        "HS code", help_text="2 to 10 digits; dots are dropped, so 8703.23 is stored as 870323."
+    )
+    description = models.CharField(max_length=300)
+    base_rate_pct = models.DecimalField(
+        "base (MFN) rate, %",
+        max_digits=7,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=rate_validators,
+        help_text="The most-favoured-nation rate in percent, before any measure. Empty when "
+        "the duty is specific, not a percentage (Japan's rice: ¥341/kg).",
+    )
+
+    objects = TariffLineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["importer__code", "hs_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["importer", "hs_code"], name="tariffs_tariffline_unique_importer_hs"
+            ),
+            models.CheckConstraint(
+                condition=Q(base_rate_pct__isnull=True) | rate_in_range("base_rate_pct"),
+                name="tariffs_tariffline_base_rate_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(hs_code__regex=r"^[0-9]{2,10}$"),
+                name="tariffs_tariffline_hs_code_digits",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.importer.code} {self.hs_code} {self.description}"
+
+
+class MeasureKind(models.TextChoices):
+    ADDITIONAL = "additional", "additional (adds points to the base rate)"
+    TOTAL = "total", "total (sets the all-in rate)"
+
+
+class TariffMeasureQuerySet(models.QuerySet):
+    def in_force_on(self, day):
+        """Measures in force on `day`; a threat that never took effect has no start."""
+        return self.filter(in_force_from__lte=day).filter(
+            Q(in_force_until__isnull=True) | Q(in_force_until__gte=day)
+        )
+
+
+class TariffMeasure(models.Model):
+    """A duty an importer layers on some of its lines, for some or all partners."""
+
+    importer = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="measures")
+    name = models.CharField(max_length=200, help_text='For example "Section 232 autos".')
+    legal_basis = models.CharField(max_length=300, blank=True)
+    kind = models.CharField(max_length=10, choices=MeasureKind.choices)
+    rate_pct = models.DecimalField(
+        "rate, %", max_digits=7, decimal_places=3, validators=rate_validators
+    )
+    covers_all_lines = models.BooleanField(
+        "covers every line",
+        default=False,
+        help_text="For measures on all goods, such as the reciprocal tariff.",
+    )
+    lines = models.ManyToManyField(
+        TariffLine,
+        blank=True,
+        related_name="measures",
+        help_text="A line also covers the longer HS codes below it (72 covers 7208).",
+    )
+    partners = models.ManyToManyField(
+        Country,
+        blank=True,
+        related_name="measures_faced",
+        help_text="Leave empty when the measure applies to every partner.",
+    )
+    displaces = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="displaced_by",
+        help_text="Measures that do not apply while this one does "
+        "(goods under Section 232 do not also pay the reciprocal tariff).",
+    )
+    announced_on = models.DateField(null=True, blank=True)
+    in_force_from = models.DateField(
+        null=True, blank=True, help_text="Empty for a threatened rate that never took effect."
+    )
+    in_force_until = models.DateField(
+        null=True, blank=True, help_text="Last day in force; empty while it still applies."
+    )
+    source_url = models.URLField(max_length=500, blank=True)
+    confidence = models.CharField(
+        max_length=10, choices=Confidence.choices, default=Confidence.CONFIRMED
+    )
+    note = models.TextField(blank=True)
+
+    objects = TariffMeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["importer__code", "in_force_from", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["importer", "name"], name="tariffs_tariffmeasure_unique_importer_name"
+            ),
+            models.CheckConstraint(
+                condition=rate_in_range("rate_pct"), name="tariffs_tariffmeasure_rate_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(in_force_until__isnull=True)
+                | Q(in_force_from__isnull=False, in_force_until__gte=F("in_force_from")),
+                name="tariffs_tariffmeasure_in_force_dates_in_order",
+            ),
+        ]
+        indexes = [
+            # rates.applied_rate: the importer's measures in force on a date.
+            models.Index(
+                fields=["importer", "in_force_from"], name="tariffs_measure_importer_from"
+            ),
+        ]
+
+    def __str__(self):
+        sign = "+" if self.kind == MeasureKind.ADDITIONAL else "="
+        return f"{self.importer.code} {self.name} ({sign}{self.rate_pct.normalize():f}%)"
+
+
+class TradeValue(models.Model):
+    """Yearly import value of a line from a partner, to weigh a gap in dollars."""
+
+    line = models.ForeignKey(TariffLine, on_delete=models.CASCADE, related_name="trade_values")
+    partner = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="exports")
+    year = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1950), MaxValueValidator(2100)]
+    )
+    value_usd = models.DecimalField("import value, USD", max_digits=18, decimal_places=0)
+    source_url = models.URLField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["line", "partner", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["line", "partner", "year"], name="tariffs_tradevalue_unique_line_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(value_usd__gte=0), name="tariffs_tradevalue_value_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=1950, year__lte=2100), name="tariffs_tradevalue_year_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.line} from {self.partner.code}, {self.year}: ${self.value_usd:,}"
