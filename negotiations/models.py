@@ -79,12 +79,8 @@ class NegotiationQuerySet(models.QuerySet):
 class Negotiation(models.Model):
     """Talks between two parties. Party A is shown on the left, party B on the right."""
 
-    party_a = models.ForeignKey(
-        Country, on_delete=models.PROTECT, related_name="negotiations_as_a"
-    )
-    party_b = models.ForeignKey(
-        Country, on_delete=models.PROTECT, related_name="negotiations_as_b"
-    )
+    party_a = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="negotiations_as_a")
+    party_b = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="negotiations_as_b")
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     status = models.CharField(
@@ -137,9 +133,7 @@ class TalkRound(models.Model):
     negotiation = models.ForeignKey(Negotiation, on_delete=models.PROTECT, related_name="rounds")
     number = models.PositiveSmallIntegerField()
     start_date = models.DateField()
-    end_date = models.DateField(
-        null=True, blank=True, help_text="Leave empty for a one-day round."
-    )
+    end_date = models.DateField(null=True, blank=True, help_text="Leave empty for a one-day round.")
     location = models.CharField(max_length=200, blank=True)
     participants = models.ManyToManyField(Official, blank=True, related_name="rounds")
     summary = models.TextField(blank=True)
@@ -262,9 +256,7 @@ class Stance(models.TextChoices):
 class StatedPositionQuerySet(models.QuerySet):
     def with_context(self):
         """Everything a page or an export prints beside a position, in the same query."""
-        return self.select_related(
-            "round__negotiation", "party", "speaker", "issue", "source"
-        )
+        return self.select_related("round__negotiation", "party", "speaker", "issue", "source")
 
     def in_order(self):
         # The order in which positions supersede each other: round, then date, then entry.
@@ -346,4 +338,3 @@ class StatedPosition(models.Model):
             )
         if errors:
             raise ValidationError(errors)
-

@@ -8,9 +8,7 @@ BLOCS = {"EUU": "European Union"}
 
 def iso_countries() -> dict[str, str]:
     """alpha-3 code -> the name people use (pycountry's common name where it has one)."""
-    return {
-        c.alpha_3: getattr(c, "common_name", None) or c.name for c in pycountry.countries
-    }
+    return {c.alpha_3: getattr(c, "common_name", None) or c.name for c in pycountry.countries}
 
 
 def sync_countries(country_model) -> int:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.query_utils import DeferredAttribute
 
 from tariffs.hs import normalize_hs_code, validate_hs_code
 
@@ -69,13 +70,21 @@ class Country(models.Model):
         return f"{self.name} ({self.code})"
 
 
+class NormalizedHSCode(DeferredAttribute):
+    """Normalizes on assignment, so a line reads back as it is stored before any reload."""
+
+    def __set__(self, instance, value):
+        instance.__dict__[self.field.attname] = value if value is None else normalize_hs_code(value)
+
+
 class HSCodeField(models.CharField):
     """An HS code kept in normal form: digits only, whatever the separators typed.
 
-    Normalizing in `get_prep_value` makes lookups accept `8703.23` too.
+    Normalizing in `get_prep_value` too makes lookups accept `8703.23`.
     """
 
     default_validators = [validate_hs_code]
+    descriptor_class = NormalizedHSCode
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 10)
@@ -96,9 +105,7 @@ class TariffLineQuerySet(models.QuerySet):
 
 
 class TariffLine(models.Model):
-    importer = models.ForeignKey(
-        Country, on_delete=models.PROTECT, related_name="tariff_lines"
-    )
+    importer = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="tariff_lines")
     hs_code = HSCodeField(
         "HS code", help_text="2 to 10 digits; dots are dropped, so 8703.23 is stored as 870323."
     )

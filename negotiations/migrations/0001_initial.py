@@ -7,168 +7,478 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('tariffs', '0001_initial'),
+        ("tariffs", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Negotiation',
+            name="Negotiation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('status', models.CharField(choices=[('ongoing', 'ongoing'), ('concluded', 'concluded'), ('stalled', 'stalled')], default='ongoing', max_length=10)),
-                ('started_on', models.DateField(blank=True, null=True)),
-                ('concluded_on', models.DateField(blank=True, null=True)),
-                ('summary', models.TextField(blank=True)),
-                ('party_a', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='negotiations_as_a', to='tariffs.country')),
-                ('party_b', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='negotiations_as_b', to='tariffs.country')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("ongoing", "ongoing"),
+                            ("concluded", "concluded"),
+                            ("stalled", "stalled"),
+                        ],
+                        default="ongoing",
+                        max_length=10,
+                    ),
+                ),
+                ("started_on", models.DateField(blank=True, null=True)),
+                ("concluded_on", models.DateField(blank=True, null=True)),
+                ("summary", models.TextField(blank=True)),
+                (
+                    "party_a",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="negotiations_as_a",
+                        to="tariffs.country",
+                    ),
+                ),
+                (
+                    "party_b",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="negotiations_as_b",
+                        to="tariffs.country",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_on', 'title'],
+                "ordering": ["-started_on", "title"],
             },
         ),
         migrations.CreateModel(
-            name='Issue',
+            name="Issue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('slug', models.SlugField()),
-                ('sector', models.CharField(blank=True, max_length=60)),
-                ('covers_all_goods', models.BooleanField(default=False, help_text='For a tariff on all goods (the reciprocal tariff): target rates are the rate a good with a 0% MFN rate would pay.')),
-                ('target_rate_means', models.CharField(blank=True, help_text='For example "all-in rate on cars (MFN 2.5%)".', max_length=200, verbose_name='what a target rate means here')),
-                ('tariff_lines', models.ManyToManyField(blank=True, related_name='issues', to='tariffs.tariffline')),
-                ('negotiation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='issues', to='negotiations.negotiation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("slug", models.SlugField()),
+                ("sector", models.CharField(blank=True, max_length=60)),
+                (
+                    "covers_all_goods",
+                    models.BooleanField(
+                        default=False,
+                        help_text="For a tariff on all goods (the reciprocal tariff): target rates are the rate a good with a 0% MFN rate would pay.",
+                    ),
+                ),
+                (
+                    "target_rate_means",
+                    models.CharField(
+                        blank=True,
+                        help_text='For example "all-in rate on cars (MFN 2.5%)".',
+                        max_length=200,
+                        verbose_name="what a target rate means here",
+                    ),
+                ),
+                (
+                    "tariff_lines",
+                    models.ManyToManyField(
+                        blank=True, related_name="issues", to="tariffs.tariffline"
+                    ),
+                ),
+                (
+                    "negotiation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="issues",
+                        to="negotiations.negotiation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['negotiation', 'name'],
+                "ordering": ["negotiation", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Official',
+            name="Official",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('native_name', models.CharField(blank=True, max_length=120, verbose_name='name in native script')),
-                ('title', models.CharField(blank=True, max_length=300)),
-                ('organization', models.CharField(blank=True, max_length=200)),
-                ('country', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='officials', to='tariffs.country')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "native_name",
+                    models.CharField(
+                        blank=True, max_length=120, verbose_name="name in native script"
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=300)),
+                ("organization", models.CharField(blank=True, max_length=200)),
+                (
+                    "country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="officials",
+                        to="tariffs.country",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(blank=True, max_length=500, verbose_name='URL')),
-                ('title', models.CharField(blank=True, max_length=300)),
-                ('publisher', models.CharField(max_length=200)),
-                ('published_on', models.DateField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("url", models.URLField(blank=True, max_length=500, verbose_name="URL")),
+                ("title", models.CharField(blank=True, max_length=300)),
+                ("publisher", models.CharField(max_length=200)),
+                ("published_on", models.DateField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-published_on', 'publisher'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('url', ''), _negated=True), fields=('url',), name='negotiations_source_unique_url')],
+                "ordering": ["-published_on", "publisher"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("url", ""), _negated=True),
+                        fields=("url",),
+                        name="negotiations_source_unique_url",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('kind', models.CharField(choices=[('announcement', 'announcement'), ('deadline', 'deadline'), ('threat', 'threat'), ('meeting', 'meeting outside the rounds'), ('agreement', 'agreement'), ('implementation', 'implementation')], max_length=15)),
-                ('title', models.CharField(max_length=300)),
-                ('confidence', models.CharField(choices=[('confirmed', 'confirmed (on the record)'), ('reported', 'reported (unnamed sources or one report)'), ('inferred', 'inferred (our reading)')], default='confirmed', max_length=10)),
-                ('negotiation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='negotiations.negotiation')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='milestones', to='negotiations.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("announcement", "announcement"),
+                            ("deadline", "deadline"),
+                            ("threat", "threat"),
+                            ("meeting", "meeting outside the rounds"),
+                            ("agreement", "agreement"),
+                            ("implementation", "implementation"),
+                        ],
+                        max_length=15,
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "confirmed (on the record)"),
+                            ("reported", "reported (unnamed sources or one report)"),
+                            ("inferred", "inferred (our reading)"),
+                        ],
+                        default="confirmed",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "negotiation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="negotiations.negotiation",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="milestones",
+                        to="negotiations.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['negotiation', 'date', 'title'],
+                "ordering": ["negotiation", "date", "title"],
             },
         ),
         migrations.CreateModel(
-            name='TalkRound',
+            name="TalkRound",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField()),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, help_text='Leave empty for a one-day round.', null=True)),
-                ('location', models.CharField(blank=True, max_length=200)),
-                ('summary', models.TextField(blank=True)),
-                ('outcome', models.TextField(blank=True)),
-                ('confidence', models.CharField(choices=[('confirmed', 'confirmed (on the record)'), ('reported', 'reported (unnamed sources or one report)'), ('inferred', 'inferred (our reading)')], default='confirmed', max_length=10)),
-                ('negotiation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rounds', to='negotiations.negotiation')),
-                ('participants', models.ManyToManyField(blank=True, related_name='rounds', to='negotiations.official')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='rounds', to='negotiations.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField()),
+                ("start_date", models.DateField()),
+                (
+                    "end_date",
+                    models.DateField(
+                        blank=True, help_text="Leave empty for a one-day round.", null=True
+                    ),
+                ),
+                ("location", models.CharField(blank=True, max_length=200)),
+                ("summary", models.TextField(blank=True)),
+                ("outcome", models.TextField(blank=True)),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "confirmed (on the record)"),
+                            ("reported", "reported (unnamed sources or one report)"),
+                            ("inferred", "inferred (our reading)"),
+                        ],
+                        default="confirmed",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "negotiation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rounds",
+                        to="negotiations.negotiation",
+                    ),
+                ),
+                (
+                    "participants",
+                    models.ManyToManyField(
+                        blank=True, related_name="rounds", to="negotiations.official"
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rounds",
+                        to="negotiations.source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'round',
-                'ordering': ['negotiation', 'number'],
+                "verbose_name": "round",
+                "ordering": ["negotiation", "number"],
             },
         ),
         migrations.CreateModel(
-            name='StatedPosition',
+            name="StatedPosition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stance', models.CharField(choices=[('eliminate', 'eliminate'), ('reduce', 'reduce'), ('maintain', 'maintain'), ('increase', 'increase'), ('discuss_only', 'discuss only'), ('refuse', 'refuse to discuss'), ('demand', 'demand (asks the other side to act)'), ('offer', 'offer (puts a concession on the table)'), ('accept', 'accept')], max_length=12)),
-                ('target_rate_pct', models.DecimalField(blank=True, decimal_places=3, help_text="The all-in rate this side asks for on the issue's lines; empty if none was stated.", max_digits=7, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'), 'A rate cannot be negative.'), django.core.validators.MaxValueValidator(Decimal('1000'), 'A rate above 1000%% is not plausible; check the figure.')], verbose_name='target rate, %')),
-                ('statement', models.CharField(help_text='A short quote or paraphrase of what was said.', max_length=1000)),
-                ('stated_on', models.DateField(verbose_name='date stated')),
-                ('confidence', models.CharField(choices=[('confirmed', 'confirmed (on the record)'), ('reported', 'reported (unnamed sources or one report)'), ('inferred', 'inferred (our reading)')], max_length=10)),
-                ('issue', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='positions', to='negotiations.issue')),
-                ('party', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='positions', to='tariffs.country')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='positions', to='negotiations.source')),
-                ('speaker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='positions', to='negotiations.official')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='positions', to='negotiations.talkround')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "stance",
+                    models.CharField(
+                        choices=[
+                            ("eliminate", "eliminate"),
+                            ("reduce", "reduce"),
+                            ("maintain", "maintain"),
+                            ("increase", "increase"),
+                            ("discuss_only", "discuss only"),
+                            ("refuse", "refuse to discuss"),
+                            ("demand", "demand (asks the other side to act)"),
+                            ("offer", "offer (puts a concession on the table)"),
+                            ("accept", "accept"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "target_rate_pct",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=3,
+                        help_text="The all-in rate this side asks for on the issue's lines; empty if none was stated.",
+                        max_digits=7,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "A rate cannot be negative."
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                Decimal("1000"),
+                                "A rate above 1000%% is not plausible; check the figure.",
+                            ),
+                        ],
+                        verbose_name="target rate, %",
+                    ),
+                ),
+                (
+                    "statement",
+                    models.CharField(
+                        help_text="A short quote or paraphrase of what was said.", max_length=1000
+                    ),
+                ),
+                ("stated_on", models.DateField(verbose_name="date stated")),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "confirmed (on the record)"),
+                            ("reported", "reported (unnamed sources or one report)"),
+                            ("inferred", "inferred (our reading)"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "issue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="positions",
+                        to="negotiations.issue",
+                    ),
+                ),
+                (
+                    "party",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="positions",
+                        to="tariffs.country",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="positions",
+                        to="negotiations.source",
+                    ),
+                ),
+                (
+                    "speaker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="positions",
+                        to="negotiations.official",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="positions",
+                        to="negotiations.talkround",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'stated position',
-                'ordering': ['round__negotiation', 'round__number', 'stated_on', 'pk'],
+                "verbose_name": "stated position",
+                "ordering": ["round__negotiation", "round__number", "stated_on", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='negotiation',
-            constraint=models.CheckConstraint(condition=models.Q(('party_a', models.F('party_b')), _negated=True), name='negotiations_negotiation_two_different_parties'),
+            model_name="negotiation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("party_a", models.F("party_b")), _negated=True),
+                name="negotiations_negotiation_two_different_parties",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='negotiation',
-            constraint=models.CheckConstraint(condition=models.Q(('concluded_on__isnull', True), ('started_on__isnull', True), ('concluded_on__gte', models.F('started_on')), _connector='OR'), name='negotiations_negotiation_dates_in_order'),
+            model_name="negotiation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("concluded_on__isnull", True),
+                    ("started_on__isnull", True),
+                    ("concluded_on__gte", models.F("started_on")),
+                    _connector="OR",
+                ),
+                name="negotiations_negotiation_dates_in_order",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='issue',
-            constraint=models.UniqueConstraint(fields=('negotiation', 'slug'), name='negotiations_issue_unique_slug'),
+            model_name="issue",
+            constraint=models.UniqueConstraint(
+                fields=("negotiation", "slug"), name="negotiations_issue_unique_slug"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='official',
-            constraint=models.UniqueConstraint(fields=('name', 'country'), name='negotiations_official_unique_name_country'),
+            model_name="official",
+            constraint=models.UniqueConstraint(
+                fields=("name", "country"), name="negotiations_official_unique_name_country"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='milestone',
-            constraint=models.UniqueConstraint(fields=('negotiation', 'date', 'title'), name='negotiations_milestone_unique_date_title'),
+            model_name="milestone",
+            constraint=models.UniqueConstraint(
+                fields=("negotiation", "date", "title"),
+                name="negotiations_milestone_unique_date_title",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='talkround',
-            constraint=models.UniqueConstraint(fields=('negotiation', 'number'), name='negotiations_talkround_unique_number'),
+            model_name="talkround",
+            constraint=models.UniqueConstraint(
+                fields=("negotiation", "number"), name="negotiations_talkround_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='talkround',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='negotiations_talkround_dates_in_order'),
+            model_name="talkround",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="negotiations_talkround_dates_in_order",
+            ),
         ),
         migrations.AddIndex(
-            model_name='statedposition',
-            index=models.Index(fields=['issue', 'party', 'stated_on'], name='negotiations_pos_issue'),
+            model_name="statedposition",
+            index=models.Index(
+                fields=["issue", "party", "stated_on"], name="negotiations_pos_issue"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statedposition',
-            constraint=models.CheckConstraint(condition=models.Q(('target_rate_pct__isnull', True), models.Q(('target_rate_pct__gte', 0), ('target_rate_pct__lte', Decimal('1000'))), _connector='OR'), name='negotiations_statedposition_target_rate_range'),
+            model_name="statedposition",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("target_rate_pct__isnull", True),
+                    models.Q(
+                        ("target_rate_pct__gte", 0), ("target_rate_pct__lte", Decimal("1000"))
+                    ),
+                    _connector="OR",
+                ),
+                name="negotiations_statedposition_target_rate_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statedposition',
-            constraint=models.UniqueConstraint(fields=('round', 'party', 'issue', 'statement'), name='negotiations_statedposition_unique_statement'),
+            model_name="statedposition",
+            constraint=models.UniqueConstraint(
+                fields=("round", "party", "issue", "statement"),
+                name="negotiations_statedposition_unique_statement",
+            ),
         ),
     ]

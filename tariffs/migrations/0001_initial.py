@@ -8,116 +8,342 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Country',
+            name="Country",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='Three capital letters, such as JPN or USA; EUU for the European Union.', max_length=3, unique=True, verbose_name='ISO 3166-1 alpha-3 code')),
-                ('name', models.CharField(max_length=100)),
-                ('is_bloc', models.BooleanField(default=False, help_text='For example the European Union.', verbose_name='customs union or bloc')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Three capital letters, such as JPN or USA; EUU for the European Union.",
+                        max_length=3,
+                        unique=True,
+                        verbose_name="ISO 3166-1 alpha-3 code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "is_bloc",
+                    models.BooleanField(
+                        default=False,
+                        help_text="For example the European Union.",
+                        verbose_name="customs union or bloc",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'countries',
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('code__regex', '^[A-Z]{3}$')), name='tariffs_country_code_three_capitals')],
+                "verbose_name_plural": "countries",
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("code__regex", "^[A-Z]{3}$")),
+                        name="tariffs_country_code_three_capitals",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TariffLine',
+            name="TariffLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hs_code', tariffs.models.HSCodeField(help_text='2 to 10 digits; dots are dropped, so 8703.23 is stored as 870323.', max_length=10, verbose_name='HS code')),
-                ('description', models.CharField(max_length=300)),
-                ('base_rate_pct', models.DecimalField(blank=True, decimal_places=3, help_text="The most-favoured-nation rate in percent, before any measure. Empty when the duty is specific, not a percentage (Japan's rice: ¥341/kg).", max_digits=7, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'), 'A rate cannot be negative.'), django.core.validators.MaxValueValidator(Decimal('1000'), 'A rate above 1000%% is not plausible; check the figure.')], verbose_name='base (MFN) rate, %')),
-                ('importer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tariff_lines', to='tariffs.country')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "hs_code",
+                    tariffs.models.HSCodeField(
+                        help_text="2 to 10 digits; dots are dropped, so 8703.23 is stored as 870323.",
+                        max_length=10,
+                        verbose_name="HS code",
+                    ),
+                ),
+                ("description", models.CharField(max_length=300)),
+                (
+                    "base_rate_pct",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=3,
+                        help_text="The most-favoured-nation rate in percent, before any measure. Empty when the duty is specific, not a percentage (Japan's rice: ¥341/kg).",
+                        max_digits=7,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "A rate cannot be negative."
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                Decimal("1000"),
+                                "A rate above 1000%% is not plausible; check the figure.",
+                            ),
+                        ],
+                        verbose_name="base (MFN) rate, %",
+                    ),
+                ),
+                (
+                    "importer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tariff_lines",
+                        to="tariffs.country",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['importer__code', 'hs_code'],
+                "ordering": ["importer__code", "hs_code"],
             },
         ),
         migrations.CreateModel(
-            name='TariffMeasure',
+            name="TariffMeasure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='For example "Section 232 autos".', max_length=200)),
-                ('legal_basis', models.CharField(blank=True, max_length=300)),
-                ('kind', models.CharField(choices=[('additional', 'additional (adds points to the base rate)'), ('total', 'total (sets the all-in rate)')], max_length=10)),
-                ('rate_pct', models.DecimalField(decimal_places=3, max_digits=7, validators=[django.core.validators.MinValueValidator(Decimal('0'), 'A rate cannot be negative.'), django.core.validators.MaxValueValidator(Decimal('1000'), 'A rate above 1000%% is not plausible; check the figure.')], verbose_name='rate, %')),
-                ('covers_all_lines', models.BooleanField(default=False, help_text='For measures on all goods, such as the reciprocal tariff.', verbose_name='covers every line')),
-                ('announced_on', models.DateField(blank=True, null=True)),
-                ('in_force_from', models.DateField(blank=True, help_text='Empty for a threatened rate that never took effect.', null=True)),
-                ('in_force_until', models.DateField(blank=True, help_text='Last day in force; empty while it still applies.', null=True)),
-                ('source_url', models.URLField(blank=True, max_length=500)),
-                ('confidence', models.CharField(choices=[('confirmed', 'confirmed (on the record)'), ('reported', 'reported (unnamed sources or one report)'), ('inferred', 'inferred (our reading)')], default='confirmed', max_length=10)),
-                ('note', models.TextField(blank=True)),
-                ('displaces', models.ManyToManyField(blank=True, help_text='Measures that do not apply while this one does (goods under Section 232 do not also pay the reciprocal tariff).', related_name='displaced_by', to='tariffs.tariffmeasure')),
-                ('importer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='measures', to='tariffs.country')),
-                ('lines', models.ManyToManyField(blank=True, help_text='A line also covers the longer HS codes below it (72 covers 7208).', related_name='measures', to='tariffs.tariffline')),
-                ('partners', models.ManyToManyField(blank=True, help_text='Leave empty when the measure applies to every partner.', related_name='measures_faced', to='tariffs.country')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(help_text='For example "Section 232 autos".', max_length=200),
+                ),
+                ("legal_basis", models.CharField(blank=True, max_length=300)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("additional", "additional (adds points to the base rate)"),
+                            ("total", "total (sets the all-in rate)"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "rate_pct",
+                    models.DecimalField(
+                        decimal_places=3,
+                        max_digits=7,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "A rate cannot be negative."
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                Decimal("1000"),
+                                "A rate above 1000%% is not plausible; check the figure.",
+                            ),
+                        ],
+                        verbose_name="rate, %",
+                    ),
+                ),
+                (
+                    "covers_all_lines",
+                    models.BooleanField(
+                        default=False,
+                        help_text="For measures on all goods, such as the reciprocal tariff.",
+                        verbose_name="covers every line",
+                    ),
+                ),
+                ("announced_on", models.DateField(blank=True, null=True)),
+                (
+                    "in_force_from",
+                    models.DateField(
+                        blank=True,
+                        help_text="Empty for a threatened rate that never took effect.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "in_force_until",
+                    models.DateField(
+                        blank=True,
+                        help_text="Last day in force; empty while it still applies.",
+                        null=True,
+                    ),
+                ),
+                ("source_url", models.URLField(blank=True, max_length=500)),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "confirmed (on the record)"),
+                            ("reported", "reported (unnamed sources or one report)"),
+                            ("inferred", "inferred (our reading)"),
+                        ],
+                        default="confirmed",
+                        max_length=10,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                (
+                    "displaces",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Measures that do not apply while this one does (goods under Section 232 do not also pay the reciprocal tariff).",
+                        related_name="displaced_by",
+                        to="tariffs.tariffmeasure",
+                    ),
+                ),
+                (
+                    "importer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="measures",
+                        to="tariffs.country",
+                    ),
+                ),
+                (
+                    "lines",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="A line also covers the longer HS codes below it (72 covers 7208).",
+                        related_name="measures",
+                        to="tariffs.tariffline",
+                    ),
+                ),
+                (
+                    "partners",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Leave empty when the measure applies to every partner.",
+                        related_name="measures_faced",
+                        to="tariffs.country",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['importer__code', 'in_force_from', 'name'],
+                "ordering": ["importer__code", "in_force_from", "name"],
             },
         ),
         migrations.CreateModel(
-            name='TradeValue',
+            name="TradeValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1950), django.core.validators.MaxValueValidator(2100)])),
-                ('value_usd', models.DecimalField(decimal_places=0, max_digits=18, verbose_name='import value, USD')),
-                ('source_url', models.URLField(blank=True, max_length=500)),
-                ('line', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='trade_values', to='tariffs.tariffline')),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='exports', to='tariffs.country')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1950),
+                            django.core.validators.MaxValueValidator(2100),
+                        ]
+                    ),
+                ),
+                (
+                    "value_usd",
+                    models.DecimalField(
+                        decimal_places=0, max_digits=18, verbose_name="import value, USD"
+                    ),
+                ),
+                ("source_url", models.URLField(blank=True, max_length=500)),
+                (
+                    "line",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="trade_values",
+                        to="tariffs.tariffline",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="exports",
+                        to="tariffs.country",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['line', 'partner', '-year'],
+                "ordering": ["line", "partner", "-year"],
             },
         ),
         migrations.AddConstraint(
-            model_name='tariffline',
-            constraint=models.UniqueConstraint(fields=('importer', 'hs_code'), name='tariffs_tariffline_unique_importer_hs'),
+            model_name="tariffline",
+            constraint=models.UniqueConstraint(
+                fields=("importer", "hs_code"), name="tariffs_tariffline_unique_importer_hs"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tariffline',
-            constraint=models.CheckConstraint(condition=models.Q(('base_rate_pct__isnull', True), models.Q(('base_rate_pct__gte', 0), ('base_rate_pct__lte', Decimal('1000'))), _connector='OR'), name='tariffs_tariffline_base_rate_range'),
+            model_name="tariffline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("base_rate_pct__isnull", True),
+                    models.Q(("base_rate_pct__gte", 0), ("base_rate_pct__lte", Decimal("1000"))),
+                    _connector="OR",
+                ),
+                name="tariffs_tariffline_base_rate_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tariffline',
-            constraint=models.CheckConstraint(condition=models.Q(('hs_code__regex', '^[0-9]{2,10}$')), name='tariffs_tariffline_hs_code_digits'),
+            model_name="tariffline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("hs_code__regex", "^[0-9]{2,10}$")),
+                name="tariffs_tariffline_hs_code_digits",
+            ),
         ),
         migrations.AddIndex(
-            model_name='tariffmeasure',
-            index=models.Index(fields=['importer', 'in_force_from'], name='tariffs_measure_importer_from'),
+            model_name="tariffmeasure",
+            index=models.Index(
+                fields=["importer", "in_force_from"], name="tariffs_measure_importer_from"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tariffmeasure',
-            constraint=models.UniqueConstraint(fields=('importer', 'name'), name='tariffs_tariffmeasure_unique_importer_name'),
+            model_name="tariffmeasure",
+            constraint=models.UniqueConstraint(
+                fields=("importer", "name"), name="tariffs_tariffmeasure_unique_importer_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tariffmeasure',
-            constraint=models.CheckConstraint(condition=models.Q(('rate_pct__gte', 0), ('rate_pct__lte', Decimal('1000'))), name='tariffs_tariffmeasure_rate_range'),
+            model_name="tariffmeasure",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rate_pct__gte", 0), ("rate_pct__lte", Decimal("1000"))),
+                name="tariffs_tariffmeasure_rate_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tariffmeasure',
-            constraint=models.CheckConstraint(condition=models.Q(('in_force_until__isnull', True), models.Q(('in_force_from__isnull', False), ('in_force_until__gte', models.F('in_force_from'))), _connector='OR'), name='tariffs_tariffmeasure_in_force_dates_in_order'),
+            model_name="tariffmeasure",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("in_force_until__isnull", True),
+                    models.Q(
+                        ("in_force_from__isnull", False),
+                        ("in_force_until__gte", models.F("in_force_from")),
+                    ),
+                    _connector="OR",
+                ),
+                name="tariffs_tariffmeasure_in_force_dates_in_order",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tradevalue',
-            constraint=models.UniqueConstraint(fields=('line', 'partner', 'year'), name='tariffs_tradevalue_unique_line_year'),
+            model_name="tradevalue",
+            constraint=models.UniqueConstraint(
+                fields=("line", "partner", "year"), name="tariffs_tradevalue_unique_line_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tradevalue',
-            constraint=models.CheckConstraint(condition=models.Q(('value_usd__gte', 0)), name='tariffs_tradevalue_value_not_negative'),
+            model_name="tradevalue",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("value_usd__gte", 0)),
+                name="tariffs_tradevalue_value_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tradevalue',
-            constraint=models.CheckConstraint(condition=models.Q(('year__gte', 1950), ('year__lte', 2100)), name='tariffs_tradevalue_year_range'),
+            model_name="tradevalue",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("year__gte", 1950), ("year__lte", 2100)),
+                name="tariffs_tradevalue_year_range",
+            ),
         ),
     ]

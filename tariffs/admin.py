@@ -1,0 +1,59 @@
+from django.contrib import admin
+
+from tariffs.hs import normalize_hs_code
+from tariffs.models import Country, TariffLine, TariffMeasure, TradeValue
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "is_bloc"]
+    list_filter = ["is_bloc"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(TariffLine)
+class TariffLineAdmin(admin.ModelAdmin):
+    list_display = ["hs_code", "description", "importer", "base_rate_pct"]
+    list_filter = [("importer", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["hs_code", "description", "importer__code"]
+    autocomplete_fields = ["importer"]
+    list_select_related = ["importer"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # "8703.23" finds the line stored as 870323.
+        return super().get_search_results(
+            request, queryset, " ".join(normalize_hs_code(t) for t in search_term.split())
+        )
+
+
+@admin.register(TariffMeasure)
+class TariffMeasureAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "importer",
+        "kind",
+        "rate_pct",
+        "in_force_from",
+        "in_force_until",
+        "confidence",
+    ]
+    list_filter = ["kind", "confidence", ("importer", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "legal_basis", "note"]
+    autocomplete_fields = ["importer", "lines", "partners", "displaces"]
+    list_select_related = ["importer"]
+    date_hierarchy = "in_force_from"
+    fieldsets = [
+        (None, {"fields": ["importer", "name", "legal_basis", "kind", "rate_pct"]}),
+        ("What it covers", {"fields": ["covers_all_lines", "lines", "partners", "displaces"]}),
+        ("When", {"fields": ["announced_on", "in_force_from", "in_force_until"]}),
+        ("Provenance", {"fields": ["source_url", "confidence", "note"]}),
+    ]
+
+
+@admin.register(TradeValue)
+class TradeValueAdmin(admin.ModelAdmin):
+    list_display = ["line", "partner", "year", "value_usd"]
+    list_filter = ["year", ("partner", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["line__hs_code", "line__description", "partner__code"]
+    autocomplete_fields = ["line", "partner"]
+    list_select_related = ["line__importer", "partner"]
