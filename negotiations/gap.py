@@ -132,31 +132,47 @@ def gap_table(negotiation: Negotiation, *, as_of: int | None = None) -> list[Gap
     Four queries whatever the number of issues, rounds and positions: the rounds, the
     issues, the positions (with speaker, source and round), and the trade values.
     """
-    rounds = list(
-        TalkRound.objects.filter(negotiation=negotiation)
-        .order_by("number")
-        .values_list("number", flat=True)
-    )
+    return gap_tables([negotiation], as_of=as_of)[negotiation.pk]
+
+
+def gap_tables(
+    negotiations: list[Negotiation], *, as_of: int | None = None
+) -> dict[int, list[GapRow]]:
+    """`gap_table` for several negotiations at once, in the same four queries (the home
+    and compare pages). `as_of` applies to every one of them."""
+    by_pk = {negotiation.pk: negotiation for negotiation in negotiations}
+    rounds: dict[int, list[int]] = defaultdict(list)
+    round_rows = TalkRound.objects.filter(negotiation__in=by_pk).order_by("number")
     if as_of is not None:
-        rounds = [number for number in rounds if number <= as_of]
-    issues = list(Issue.objects.filter(negotiation=negotiation).order_by("name"))
+        round_rows = round_rows.filter(number__lte=as_of)
+    for negotiation_id, number in round_rows.values_list("negotiation", "number"):
+        rounds[negotiation_id].append(number)
+
+    positions_by_negotiation: dict[int, list[StatedPosition]] = defaultdict(list)
     positions = (
-        StatedPosition.objects.filter(round__negotiation=negotiation).with_context().in_order()
+        StatedPosition.objects.filter(round__negotiation__in=by_pk).with_context().in_order()
     )
     if as_of is not None:
         positions = positions.filter(round__number__lte=as_of)
+    for position in positions:
+        positions_by_negotiation[position.round.negotiation_id].append(position)
 
-    histories = _histories(negotiation, positions, rounds)
-    values = trade_values_by_issue(negotiation)
-    rows = []
+    values = trade_values_by_issue(negotiations)
+    tables: dict[int, list[GapRow]] = {pk: [] for pk in by_pk}
+    issues = Issue.objects.filter(negotiation__in=by_pk).order_by("name")
+    histories = {
+        pk: _histories(by_pk[pk], positions_by_negotiation[pk], rounds[pk]) for pk in by_pk
+    }
     for issue in issues:
-        history = histories.get(issue.pk, ())
+        # The negotiation object the caller holds, with its parties already loaded.
+        issue.negotiation = by_pk[issue.negotiation_id]
+        history = histories[issue.negotiation_id].get(issue.pk, ())
         latest = history[-1][1] if history else Standing(None, None)
         points = tuple(
             RoundPoint(number, standing.gap_pp, standing.status) for number, standing in history
         )
-        rows.append(GapRow(issue, latest, points, values.get(issue.pk)))
-    return rows
+        tables[issue.negotiation_id].append(GapRow(issue, latest, points, values.get(issue.pk)))
+    return tables
 
 
 def _histories(negotiation, positions, rounds):
@@ -180,25 +196,36 @@ def _histories(negotiation, positions, rounds):
     return histories
 
 
-def trade_values_by_issue(negotiation: Negotiation) -> dict[int, Decimal]:
-    """issue id -> yearly import value in USD of its lines, from the other party, using
-    each line's latest year. One query."""
-    parties = (negotiation.party_a_id, negotiation.party_b_id)
+def trade_values_by_issue(negotiations: list[Negotiation]) -> dict[int, Decimal]:
+    """issue id -> yearly import value in USD of its lines from the other party, using
+    each line's latest year. One query for all the negotiations."""
+    parties = {pk for n in negotiations for pk in (n.party_a_id, n.party_b_id)}
+    issue_parties = {n.pk: {n.party_a_id, n.party_b_id} for n in negotiations}
     rows = (
         TradeValue.objects.filter(
-            line__issues__negotiation=negotiation,
+            line__issues__negotiation__in=issue_parties,
             line__importer__in=parties,
             partner__in=parties,
         )
         .exclude(partner=F("line__importer"))
-        .values_list("line__issues", "line", "year", "value_usd")
-        .order_by("line__issues", "line", "-year")
+        .values_list(
+            "line__issues",
+            "line__issues__negotiation",
+            "line__importer",
+            "partner",
+            "line",
+            "value_usd",
+        )
+        .order_by("line__issues", "line", "partner", "-year")
     )
     totals: dict[int, Decimal] = defaultdict(Decimal)
-    seen: set[tuple[int, int]] = set()
-    for issue_id, line_id, _year, value in rows:
-        if (issue_id, line_id) in seen:
+    seen: set[tuple[int, int, int]] = set()
+    for issue_id, negotiation_id, importer_id, partner_id, line_id, value in rows:
+        # Only trade between this negotiation's two parties weighs on its gap.
+        if {importer_id, partner_id} != issue_parties[negotiation_id]:
+            continue
+        if (issue_id, line_id, partner_id) in seen:
             continue  # an older year of a line already counted
-        seen.add((issue_id, line_id))
+        seen.add((issue_id, line_id, partner_id))
         totals[issue_id] += value
     return dict(totals)

@@ -89,7 +89,7 @@ class Negotiation(models.Model):
     started_on = models.DateField(null=True, blank=True)
     concluded_on = models.DateField(null=True, blank=True)
     summary = models.TextField(blank=True)
-
+    updated_at = models.DateTimeField(auto_now=True, editable=False)
     objects = NegotiationQuerySet.as_manager()
 
     class Meta:
@@ -144,6 +144,7 @@ class TalkRound(models.Model):
     confidence = models.CharField(
         max_length=10, choices=Confidence.choices, default=Confidence.CONFIRMED
     )
+    updated_at = models.DateTimeField(auto_now=True, editable=False)
 
     class Meta:
         ordering = ["negotiation", "number"]
@@ -195,6 +196,7 @@ class Milestone(models.Model):
     confidence = models.CharField(
         max_length=10, choices=Confidence.choices, default=Confidence.CONFIRMED
     )
+    updated_at = models.DateTimeField(auto_now=True, editable=False)
 
     class Meta:
         ordering = ["negotiation", "date", "title"]
@@ -228,6 +230,7 @@ class Issue(models.Model):
         blank=True,
         help_text='For example "all-in rate on cars (MFN 2.5%)".',
     )
+    updated_at = models.DateTimeField(auto_now=True, editable=False)
 
     class Meta:
         ordering = ["negotiation", "name"]
@@ -289,7 +292,7 @@ class StatedPosition(models.Model):
     )
     stated_on = models.DateField("date stated")
     confidence = models.CharField(max_length=10, choices=Confidence.choices)
-
+    updated_at = models.DateTimeField(auto_now=True, editable=False)
     objects = StatedPositionQuerySet.as_manager()
 
     class Meta:

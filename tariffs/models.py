@@ -120,7 +120,7 @@ class TariffLine(models.Model):
         help_text="The most-favoured-nation rate in percent, before any measure. Empty when "
         "the duty is specific, not a percentage (Japan's rice: ¥341/kg).",
     )
-
+    updated_at = models.DateTimeField(auto_now=True, editable=False)
     objects = TariffLineQuerySet.as_manager()
 
     class Meta:
@@ -203,7 +203,7 @@ class TariffMeasure(models.Model):
         max_length=10, choices=Confidence.choices, default=Confidence.CONFIRMED
     )
     note = models.TextField(blank=True)
-
+    updated_at = models.DateTimeField(auto_now=True, editable=False)
     objects = TariffMeasureQuerySet.as_manager()
 
     class Meta:
