@@ -4,8 +4,8 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count, Max
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.html import format_html
+from django.utils.http import urlencode
 
 from negotiations.models import (
     Issue,

@@ -103,6 +103,14 @@ class GapRow:
         return self.standing.status
 
     @property
+    def agreed_rate_pct(self) -> Decimal | None:
+        """The rate both sides settled on, where the issue is agreed on a number."""
+        if self.status != GapStatus.AGREED:
+            return None
+        targets = [p.target_rate_pct for p in (self.side_a, self.side_b) if p is not None]
+        return next((target for target in targets if target is not None), None)
+
+    @property
     def is_open(self) -> bool:
         return self.status in (GapStatus.OPEN, GapStatus.ONE_SIDED)
 

@@ -117,6 +117,14 @@ class Negotiation(models.Model):
     def parties(self) -> tuple[Country, Country]:
         return (self.party_a, self.party_b)
 
+    def side_of(self, country_id: int) -> str | None:
+        """ "a" or "b", for the CSS classes .side-a and .side-b; None for a third country."""
+        if country_id == self.party_a_id:
+            return "a"
+        if country_id == self.party_b_id:
+            return "b"
+        return None
+
     def clean(self):
         if self.party_a_id and self.party_a_id == self.party_b_id:
             raise ValidationError({"party_b": "A negotiation needs two different parties."})

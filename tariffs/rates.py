@@ -39,7 +39,7 @@ class RatePart:
 @dataclass(frozen=True)
 class AppliedRate:
     hs_code: str | None  # None for "any good", the all-goods rate of an issue
-    partner: Country
+    partner: Country | None  # None for "any partner": measures without partner restriction
     on: date
     base_pct: Decimal | None
     rate_pct: Decimal | None  # None when the base is a specific duty, not a percentage
@@ -114,7 +114,7 @@ def compose_rate(
     *,
     hs_code: str | None,
     base_pct: Decimal | None,
-    partner: Country,
+    partner: Country | None,
     on: date,
     measures: Iterable[TariffMeasure],
 ) -> AppliedRate:
@@ -134,7 +134,7 @@ def compose_rate(
         ceiling = max(totals, key=lambda m: m.rate_pct)
         all_in = max(base_pct, ceiling.rate_pct)
         parts.append(
-            RatePart(f"{ceiling.name}: {pct(ceiling.rate_pct)}% all-in", all_in - rate, ceiling)
+            RatePart(f"{ceiling.name} (sets {pct(ceiling.rate_pct)}%)", all_in - rate, ceiling)
         )
         rate = all_in
     for measure in effective:

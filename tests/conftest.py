@@ -1,5 +1,7 @@
 """Role fixtures shared by every test file: anonymous, analyst, editor."""
 
+from contextlib import contextmanager
+
 import pytest
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -35,22 +37,36 @@ def editor(editor_user) -> Client:
     return client
 
 
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker):
-    """The demo data, loaded once per test module inside a transaction that is rolled
-    back when the module ends; each test runs in a savepoint within it.
-
-    Loading it for every test would cost seconds each. Browser tests, which need
-    committed data, load it themselves.
-    """
+@contextmanager
+def demo_rolled_back(django_db_blocker):
+    """The demo data inside a transaction rolled back at the end; the tests within run in
+    savepoints of it. Loading it for every test would cost seconds each."""
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
         load_demo()
-    yield
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """The demo data for a whole test module. Browser tests, which need committed data,
+    load it themselves."""
+    with demo_rolled_back(django_db_blocker):
+        yield
+
+
+@pytest.fixture(scope="class")
+def class_demo(django_db_setup, django_db_blocker):
+    """The demo data for one class of tests, for modules whose other tests build rows
+    with factories that the demo data also has (the U.S. line 8703, Akazawa)."""
+    with demo_rolled_back(django_db_blocker):
+        yield
 
 
 @pytest.fixture

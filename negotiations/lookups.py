@@ -1,0 +1,32 @@
+"""One fetch per object kind, with what its pages print, answering 404 in words."""
+
+from django.http import Http404
+
+from negotiations.models import Negotiation, Official, TalkRound
+
+
+def get_negotiation(slug: str) -> Negotiation:
+    try:
+        return Negotiation.objects.with_parties().get(slug=slug)
+    except Negotiation.DoesNotExist:
+        raise Http404(f"There is no negotiation “{slug}”.") from None
+
+
+def get_round(negotiation: Negotiation, number: int) -> TalkRound:
+    try:
+        return (
+            TalkRound.objects.select_related(
+                "negotiation__party_a", "negotiation__party_b", "source"
+            )
+            .prefetch_related("participants__country")
+            .get(negotiation=negotiation, number=number)
+        )
+    except TalkRound.DoesNotExist:
+        raise Http404(f"{negotiation.title} has no round {number}.") from None
+
+
+def get_official(pk: int) -> Official:
+    try:
+        return Official.objects.select_related("country").get(pk=pk)
+    except Official.DoesNotExist:
+        raise Http404(f"There is no official number {pk}.") from None

@@ -1,0 +1,1 @@
+"""Analyst pages of the negotiations app, one module per resource."""

@@ -1,0 +1,95 @@
+"""The negotiation page: timeline, gap table and chart, and each issue's history."""
+
+from django.db.models import prefetch_related_objects
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.vary import vary_on_headers
+
+from negotiations.charts import dumbbell_chart, sparkline
+from negotiations.forms import GapControls
+from negotiations.lookups import get_negotiation
+from negotiations.models import Issue, Milestone, StatedPosition
+from negotiations.selections import gap_view
+
+
+@vary_on_headers("HX-Request")
+def detail(request, slug):
+    negotiation = get_negotiation(slug)
+    rounds = list(negotiation.rounds.order_by("number"))
+    controls = GapControls(request.GET, negotiation=negotiation, rounds=rounds)
+    values = controls.values
+    view = gap_view(
+        negotiation,
+        as_of=values["round"],
+        sector=values["sector"],
+        open_only=values["open"],
+        sort=values["sort"],
+        on=timezone.localdate(),
+    )
+    as_of_round = next((r for r in rounds if r.number == values["round"]), None)
+    context = {
+        "negotiation": negotiation,
+        "controls": controls,
+        "notices": controls.notices,
+        "view": view,
+        "as_of_round": as_of_round,
+        "table": [
+            {
+                "row": row,
+                "spark": sparkline(row),
+                "applied": view.applied.get(row.issue.pk),
+                "implementation": view.applied[row.issue.pk].implementation(row),
+            }
+            for row in view.rows
+        ],
+        "chart": dumbbell_chart(view.rows),
+    }
+    if request.htmx:
+        return render(request, "negotiations/negotiation.html#gap-view", context)
+    context.update(
+        nav="negotiations",
+        breadcrumbs=[(negotiation.title, None)],
+        timeline=_timeline(negotiation, rounds),
+    )
+    return render(request, "negotiations/negotiation.html", context)
+
+
+def _timeline(negotiation, rounds):
+    """Rounds and milestones in date order, so the effect of deadlines shows."""
+    prefetch_related_objects(rounds, "participants__country")
+    events = [
+        {"date": r.start_date, "round": r, "participants": list(r.participants.all())}
+        for r in rounds
+    ]
+    milestones = Milestone.objects.filter(negotiation=negotiation).select_related("source")
+    events += [{"date": m.date, "milestone": m} for m in milestones]
+    return sorted(events, key=lambda event: (event["date"], "milestone" in event))
+
+
+@vary_on_headers("HX-Request")
+def issue_history(request, slug, issue_slug):
+    negotiation = get_negotiation(slug)
+    try:
+        issue = Issue.objects.get(negotiation=negotiation, slug=issue_slug)
+    except Issue.DoesNotExist:
+        raise Http404(f"{negotiation.title} has no issue “{issue_slug}”.") from None
+    rounds = list(negotiation.rounds.order_by("number"))
+    controls = GapControls(request.GET, negotiation=negotiation, rounds=rounds)
+    positions = StatedPosition.objects.filter(issue=issue).with_context().in_order()
+    if controls.values["round"] is not None:
+        positions = positions.filter(round__number__lte=controls.values["round"])
+    context = {
+        "negotiation": negotiation,
+        "issue": issue,
+        "positions": positions,
+        "as_of": controls.values["round"],
+        "notices": controls.notices,
+    }
+    if request.htmx:
+        return render(request, "negotiations/issue_history.html#issue-history", context)
+    context.update(
+        nav="negotiations",
+        breadcrumbs=[(negotiation.title, negotiation.get_absolute_url()), (issue.name, None)],
+    )
+    return render(request, "negotiations/issue_history.html", context)

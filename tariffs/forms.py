@@ -1,0 +1,104 @@
+"""Forms that read query parameters: a bad value falls back to its default, visibly."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from tariffs.models import Country
+
+
+class QueryForm(forms.Form):
+    """A filter form over `request.GET` that never refuses the page.
+
+    `values` holds the cleaned value of each valid field and the default (the field's
+    `initial`) of each invalid one; `notices` says, in words, what was ignored, so the
+    page can show it instead of answering 500 or silently changing the view.
+    """
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data if data is not None else {}, *args, **kwargs)
+        self.prepare_fields()
+        self.values: dict = {}
+        self.notices: list[str] = []
+        self._resolve()
+
+    def prepare_fields(self):
+        """Set what depends on the request (choices, defaults) on `self.fields`, the
+        form's own copies: changing `base_fields` would leak into other requests."""
+
+    def _resolve(self):
+        self.is_valid()
+        for name, field in self.fields.items():
+            if name in self.errors:
+                raw = self.data.get(name)
+                reason = " ".join(self.errors[name])
+                self.notices.append(f"{field.label or name}: “{raw}” was ignored. {reason}")
+                self.values[name] = field.initial
+            else:
+                value = self.cleaned_data.get(name)
+                self.values[name] = field.initial if value in (None, "") else value
+
+
+class CountryField(forms.ModelChoiceField):
+    """A country chosen by its code in the URL (`partner=JPN`); lowercase is accepted."""
+
+    def __init__(self, queryset, **kwargs):
+        kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault("required", False)
+        super().__init__(queryset, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        code = str(value).strip().upper()
+        # Checked before querying: PostgreSQL answers a NUL byte with an error.
+        if not re.fullmatch(r"[A-Z]{3}", code):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(code)
+
+
+class AsOfForm(QueryForm):
+    """A date to compute applied rates on; empty or malformed means today."""
+
+    date = forms.DateField(required=False, label="As of")
+
+    def prepare_fields(self):
+        self.fields["date"].initial = timezone.localdate()
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        # Links pass the date on only when one was chosen, so that "today" stays today.
+        self.date_chosen = self.cleaned_data.get("date") is not None
+        if "date" in self.errors:
+            self.notices.append(f"Showing rates as of today, {self.values['date']:%Y-%m-%d}.")
+
+
+class TariffLineQueryForm(AsOfForm):
+    """The tariff-line search: words or HS code, importer, partner, date, page."""
+
+    q = forms.CharField(
+        required=False,
+        max_length=100,
+        label="HS code or description",
+    )
+    importer = CountryField(
+        Country.objects.filter(tariff_lines__isnull=False).distinct(), label="Importer"
+    )
+    partner = CountryField(Country.objects.all(), label="Partner")
+    page = forms.IntegerField(required=False, min_value=1, label="Page")
+
+    field_order = ["q", "importer", "partner", "date", "page"]
+
+    def partner_groups(self) -> list[tuple[str, list[Country]]]:
+        """The partner choices, countries in a negotiation first: those are the ones
+        analysts pick, and the full ISO list is long."""
+        countries = Country.objects.annotate(
+            in_talks=Exists(Country.objects.parties().filter(pk=OuterRef("pk")))
+        )
+        in_talks, others = [], []
+        for country in countries:
+            (in_talks if country.in_talks else others).append(country)
+        return [("In a negotiation", in_talks), ("Other countries", others)]

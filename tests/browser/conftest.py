@@ -1,0 +1,65 @@
+"""Real-browser tests: Playwright driving the system's Chromium against live_server.
+
+The browser is Debian's (`apt-get install chromium`), launched by its path; nothing is
+ever downloaded. Without it these tests are skipped, except under CI=true, where a
+missing browser is a failure.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from negotiations.demo.loader import load_demo
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to be
+# called from one unless told it is safe, which it is here (one thread per test).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+IN_CI = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+
+
+def pytest_collection_modifyitems(items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not CHROMIUM.exists():
+        message = (
+            f"Chromium not found at {CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH"
+        )
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def site(live_server):
+    """The live server's address, with the demo data committed for the browser to see."""
+    load_demo()
+    return live_server.url
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,37 @@
+"""`manage.py create_editor`: how `make run` tells a new user to get an editor login."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_editor_makes_a_staff_user_in_the_editors_group(monkeypatch, capsys):
+    monkeypatch.setenv("EDITOR_PASSWORD", "tariff-talks-editor-2025")
+
+    call_command("create_editor", "hana")
+
+    user = get_user_model().objects.get(username="hana")
+    assert user.is_staff and not user.is_superuser
+    assert list(user.groups.values_list("name", flat=True)) == ["Editors"]
+    assert user.check_password("tariff-talks-editor-2025")
+    assert "can now log in at /admin/" in capsys.readouterr().out
+
+
+def test_create_editor_refuses_a_weak_password_and_writes_nothing(monkeypatch):
+    monkeypatch.setenv("EDITOR_PASSWORD", "123")
+
+    with pytest.raises(CommandError, match="Password refused"):
+        call_command("create_editor", "hana")
+
+    assert not get_user_model().objects.filter(username="hana").exists()
+
+
+def test_an_editor_logs_in_and_reaches_the_round_form(monkeypatch, client):
+    monkeypatch.setenv("EDITOR_PASSWORD", "tariff-talks-editor-2025")
+    call_command("create_editor", "hana")
+
+    assert client.login(username="hana", password="tariff-talks-editor-2025")
+    assert client.get("/admin/negotiations/talkround/add/").status_code == 200
+    assert client.get("/admin/auth/user/").status_code == 403

@@ -1,0 +1,67 @@
+"""`make run`'s path on the embedded default: SQLite, migrate, load_demo, the home page.
+
+The suite runs on PostgreSQL; this keeps the zero-setup SQLite default from rotting.
+It runs manage.py in subprocesses, as `make run` does, against a throwaway file.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CHECK_PAGES = """
+import django
+django.setup()
+from django.test import Client
+client = Client(HTTP_HOST="localhost")
+for url in ["/", "/negotiations/japan-us-2025/?round=2"]:
+    response = client.get(url)
+    print(url, response.status_code)
+"""
+
+
+def manage(*args, env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture
+def sqlite_env(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    return env
+
+
+def test_the_demo_loads_and_serves_on_sqlite(sqlite_env):
+    for args in (["migrate", "--noinput"], ["load_demo"]):
+        result = manage(*args, env=sqlite_env)
+        assert result.returncode == 0, result.stderr
+
+    again = manage("load_demo", env=sqlite_env)
+    pages = subprocess.run(
+        [sys.executable, "-c", CHECK_PAGES],
+        cwd=ROOT,
+        env=sqlite_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert again.returncode == 0 and "0 created, 0 updated" in again.stdout
+    assert pages.returncode == 0, pages.stderr
+    assert pages.stdout.split("\n")[:2] == [
+        "/ 200",
+        "/negotiations/japan-us-2025/?round=2 200",
+    ]

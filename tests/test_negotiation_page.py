@@ -1,0 +1,196 @@
+"""The negotiation page: gap table, chart, controls, timeline and each issue's history."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from negotiations.models import Stance
+from tests.factories import (
+    IssueFactory,
+    NegotiationFactory,
+    StatedPositionFactory,
+    TalkRoundFactory,
+    country,
+)
+
+URL = reverse("negotiations:detail", args=["japan-us-2025"])
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def gap_row(response, slug):
+    """The gap-table row of one issue, as printed."""
+    match = re.search(rf'<tr id="issue-{slug}">(.*?)</tr>', text(response))
+    assert match, f"no row for {slug}"
+    return match.group(1)
+
+
+def test_the_seed_case_as_of_round_2_autos_are_open_25_points_apart(analyst, demo):
+    response = analyst.get(URL, {"round": 2})
+
+    assert response.status_code == 200
+    row = gap_row(response, "autos")
+    assert "eliminate" in row and "2.5%" in row
+    assert "refuse to discuss" in row and "27.5%" in row
+    assert '<td class="num">25</td>' in row
+    assert "status-open" in row
+    assert "Largest gap: <strong>Passenger cars</strong>, 25 percentage points" in text(response)
+
+
+def test_at_the_deal_autos_are_agreed_at_15_and_implemented_since(analyst, demo):
+    at_the_deal = gap_row(analyst.get(URL, {"round": 8}), "autos")
+    latest = gap_row(analyst.get(URL), "autos")
+
+    assert "status-agreed" in at_the_deal
+    assert "narrowing" in at_the_deal  # 25 points in round 7, none in round 8
+    assert "unchanged" in latest
+    assert "8703: 15%" in latest
+    assert "implemented" in latest
+
+
+def test_the_page_shows_the_timeline_of_rounds_and_milestones(analyst, demo):
+    page = text(analyst.get(URL))
+    body = page[page.index('<section class="timeline">') :]
+
+    assert 'href="/negotiations/japan-us-2025/rounds/2/"><strong>Round 2</strong>' in body
+    assert "Washington, D.C. (U.S. Treasury Department)" in body
+    assert "Letter to Ishiba: 25% on all Japanese goods" in body
+    # Events in date order: the July 7 threat comes between rounds 7 and 8.
+    assert body.index("Round 7") < body.index("Letter to Ishiba") < body.index("Round 8")
+
+
+def test_the_dumbbell_chart_draws_one_line_per_issue_with_targets(analyst, demo):
+    body = text(analyst.get(URL, {"round": 2}))
+
+    chart = body[body.index('<figure class="dumbbell">') : body.index("</figure>")]
+    assert chart.count('class="bell"') == 3  # autos, steel and aluminum, reciprocal
+    assert "Japan: 2.5%" in chart and "United States: 27.5%" in chart
+    assert 'role="img"' in chart
+
+
+def test_open_only_and_sector_filter_the_rows(analyst, demo):
+    body = text(analyst.get(URL, {"round": 10, "open": "on", "sector": "automotive"}))
+
+    assert 'id="issue-autos"' not in body  # agreed by round 10
+    assert 'id="issue-steel-aluminum"' not in body  # another sector
+    assert "No issue matches these controls." in body
+
+
+def test_sorting_by_issue_name_orders_the_rows_alphabetically(analyst, demo):
+    body = text(analyst.get(URL, {"round": 2, "sort": "issue"}))
+
+    slugs = re.findall(r'<tr id="issue-([a-z-]+)">', body)
+    assert slugs[:3] == ["auto-parts", "currency", "defense"]
+
+
+def test_the_htmx_request_gets_only_the_gap_view(analyst, demo):
+    response = analyst.get(URL, {"round": 2}, **HTMX)
+
+    body = text(response)
+    assert response.status_code == 200
+    assert body.lstrip().startswith('<section id="gap-view"')
+    assert "<html" not in body and "Timeline" not in body
+    assert "HX-Request" in response["Vary"]
+
+
+@pytest.mark.parametrize(
+    ("params", "notice"),
+    [
+        ({"round": "abc"}, "As of round: “abc” was ignored."),
+        ({"round": "99"}, "As of round: “99” was ignored."),
+        ({"sort": "sideways"}, "Sort by: “sideways” was ignored."),
+        ({"sector": "<script>"}, "Sector: “&lt;script&gt;” was ignored."),
+    ],
+)
+def test_a_malformed_control_falls_back_to_its_default_visibly(analyst, demo, params, notice):
+    response = analyst.get(URL, params)
+
+    assert response.status_code == 200
+    assert notice in text(response)
+    assert "Where they stand as of round 10" in text(response)
+
+
+def test_an_unknown_negotiation_is_a_404_that_says_so(analyst, db):
+    response = analyst.get(reverse("negotiations:detail", args=["atlantis-2025"]))
+
+    assert response.status_code == 404
+    assert "There is no negotiation “atlantis-2025”." in response.content.decode()
+
+
+def test_an_issue_expands_to_its_history_in_order(analyst, demo):
+    url = reverse("negotiations:issue_history", args=["japan-us-2025", "autos"])
+
+    response = analyst.get(url, {"round": 2}, **HTMX)
+
+    body = text(response)
+    assert "<html" not in body
+    assert "HX-Request" in response["Vary"]
+    assert body.count("<tr>") == 1 + 4  # header + round 1 and three round-2 statements
+    assert body.index("2025-04-16") < body.index("2025-04-30") < body.index("2025-05-01")
+    assert "Ryosei Akazawa" in body and "Scott Bessent" in body
+    assert (
+        'href="https://japannews.yomiuri.co.jp/politics/politics-government/20250504-252668/"'
+        in body
+    )
+    assert "reported" in body
+
+
+def test_the_history_link_works_without_javascript_as_a_full_page(analyst, demo):
+    url = reverse("negotiations:issue_history", args=["japan-us-2025", "autos"])
+
+    response = analyst.get(url)
+
+    assert response.status_code == 200
+    assert "<html" in response.content.decode()
+    assert "Bessent" in text(response)
+
+
+def test_an_unknown_issue_is_a_404_that_says_so(analyst, demo):
+    url = reverse("negotiations:issue_history", args=["japan-us-2025", "bananas"])
+
+    response = analyst.get(url)
+
+    assert response.status_code == 404
+    assert "has no issue “bananas”" in response.content.decode()
+
+
+def add_issues(negotiation, rounds, count, start=0):
+    for n in range(start, start + count):
+        issue = IssueFactory(negotiation=negotiation, slug=f"issue-{n}")
+        for round_ in rounds[::3]:
+            for party in ("JPN", "USA"):
+                StatedPositionFactory(
+                    round=round_,
+                    party=country(party),
+                    issue=issue,
+                    stance=Stance.REDUCE,
+                    target_rate_pct=n,
+                    stated_on=round_.start_date + datetime.timedelta(days=1),
+                )
+
+
+def queries_for(client, url, **headers) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, **headers).status_code == 200
+    return len(captured)
+
+
+def test_the_page_query_count_does_not_grow_with_the_data(analyst, demo):
+    negotiation = NegotiationFactory(slug="big")
+    rounds = [TalkRoundFactory(negotiation=negotiation, number=n) for n in range(1, 4)]
+    add_issues(negotiation, rounds, 2)
+    url = reverse("negotiations:detail", args=["big"])
+    small_page, small_fragment = queries_for(analyst, url), queries_for(analyst, url, **HTMX)
+
+    rounds += [TalkRoundFactory(negotiation=negotiation, number=n) for n in range(4, 13)]
+    add_issues(negotiation, rounds, 25, start=2)
+
+    assert queries_for(analyst, url) == small_page <= 20
+    assert queries_for(analyst, url, **HTMX) == small_fragment <= 16
