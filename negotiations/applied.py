@@ -15,7 +15,7 @@ from decimal import Decimal
 from negotiations.gap import GapRow
 from negotiations.models import Issue, Negotiation
 from tariffs.models import TariffMeasure
-from tariffs.rates import AppliedRate, compose_rate, measures_in_force
+from tariffs.rates import AppliedRate, compose_rate, for_partner, measures_by_importer
 
 
 class Implementation:
@@ -61,8 +61,9 @@ def applied_now(negotiation: Negotiation, issues: list[Issue], on: date) -> dict
     for link in links:
         lines_by_issue.setdefault(link.issue_id, []).append(link.tariffline)
 
+    by_importer = measures_by_importer(other, other.values(), on)
     in_force = {
-        importer: measures_in_force(importer, partner, on) for importer, partner in other.items()
+        importer: for_partner(by_importer[importer], partner) for importer, partner in other.items()
     }
     scheduled = list(
         TariffMeasure.objects.filter(importer__in=other, in_force_from__gt=on).prefetch_related(

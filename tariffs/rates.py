@@ -17,12 +17,13 @@ The rules, in order:
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from tariffs.models import Country, MeasureKind, TariffLine, TariffMeasure
 
@@ -51,51 +52,62 @@ class AppliedRate:
         return [part.measure for part in self.parts if part.measure is not None]
 
 
-def measures_in_force(importer: Country | int, partner: Country, on: date):
-    """The importer's measures in force on `on` for `partner`, with what the rules need.
-
-    Three queries (the measures, then their lines and displaced measures prefetched),
-    whatever the number of lines they are applied to afterwards.
-    """
-    return list(
+def measures_by_importer(
+    importer_ids: Iterable[int], partners: Iterable[Country | None], on: date
+) -> dict[int, list[TariffMeasure]]:
+    """The measures in force on `on` for any of `partners` (None: a partner no measure
+    names), by importer. Four queries (the measures, then their lines, displaced measures
+    and partners, prefetched) whatever the number of importers, partners and lines; take
+    one partner's share with `for_partner`."""
+    named = [partner for partner in partners if partner is not None]
+    measures = (
         TariffMeasure.objects.in_force_on(on)
-        .filter(importer=importer)
-        .filter(Q(partners__isnull=True) | Q(partners=partner))
+        .filter(importer__in=set(importer_ids))
+        .filter(Q(partners__isnull=True) | Q(partners__in=named))
         .distinct()
-        .prefetch_related("lines", "displaces")
-        .order_by("in_force_from", "name")
+        .prefetch_related("lines", "displaces", "partners")
+        # A threat that never took effect has no start: last, on every database.
+        .order_by(F("in_force_from").asc(nulls_last=True), "name")
     )
+    by_importer: dict[int, list[TariffMeasure]] = defaultdict(list)
+    for measure in measures:
+        by_importer[measure.importer_id].append(measure)
+    return by_importer
 
 
-def applied_rate(line: TariffLine, partner: Country, on: date) -> AppliedRate:
+def for_partner(measures: Iterable[TariffMeasure], partner: Country | None) -> list:
+    """The measures that apply to `partner`: those naming no partner, or naming it."""
+    return [m for m in measures if not m.partners.all() or partner in m.partners.all()]
+
+
+def measures_in_force(importer: Country | int, partner: Country | None, on: date):
+    """The importer's measures in force on `on` for `partner`, with what the rules need."""
+    importer_id = importer if isinstance(importer, int) else importer.pk
+    return for_partner(measures_by_importer([importer_id], [partner], on)[importer_id], partner)
+
+
+def applied_rate(line: TariffLine, partner: Country | None, on: date) -> AppliedRate:
     """The applied rate of one line; for many lines use `applied_rates`."""
-    return compose_rate(
-        hs_code=line.hs_code,
-        base_pct=line.base_rate_pct,
-        partner=partner,
-        on=on,
-        measures=measures_in_force(line.importer_id, partner, on),
-    )
+    return applied_rates([line], partner, on)[line.pk]
 
 
 def applied_rates(
-    lines: Iterable[TariffLine], partner: Country, on: date
+    lines: Iterable[TariffLine], partner: Country | None, on: date
 ) -> dict[int, AppliedRate]:
-    """Applied rates of many lines, by line id, in three queries per importer."""
+    """Applied rates of many lines, by line id, in four queries whatever their number
+    and importers. A partner of None: only the measures that name no partner."""
     lines = list(lines)
-    by_importer: dict[int, list[TariffMeasure]] = {}
-    rates = {}
-    for line in lines:
-        if line.importer_id not in by_importer:
-            by_importer[line.importer_id] = measures_in_force(line.importer_id, partner, on)
-        rates[line.pk] = compose_rate(
+    in_force = measures_by_importer({line.importer_id for line in lines}, [partner], on)
+    return {
+        line.pk: compose_rate(
             hs_code=line.hs_code,
             base_pct=line.base_rate_pct,
             partner=partner,
             on=on,
-            measures=by_importer[line.importer_id],
+            measures=for_partner(in_force[line.importer_id], partner),
         )
-    return rates
+        for line in lines
+    }
 
 
 def all_goods_rate(importer: Country, partner: Country, on: date) -> AppliedRate:

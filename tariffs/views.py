@@ -1,8 +1,5 @@
 """Analyst pages of the tariffs app: the tariff-line search, a line, a country."""
 
-from collections import defaultdict
-from collections.abc import Iterable
-from datetime import date
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -16,7 +13,7 @@ from tariffs.forms import AsOfForm, TariffLineQueryForm
 from tariffs.hs import normalize_hs_code
 from tariffs.lookups import get_country, get_line
 from tariffs.models import Country, TariffLine, TariffMeasure
-from tariffs.rates import AppliedRate, applied_rates, compose_rate
+from tariffs.rates import applied_rates, compose_rate, for_partner, measures_by_importer
 
 LINES_PER_PAGE = 50
 # Threats that never took effect have no start: after the measures that did, on every database.
@@ -50,43 +47,6 @@ def search_lines(query: str, importer: Country | None = None):
     return lines
 
 
-def measures_by_importer(
-    importer_ids: Iterable[int], partners: Iterable[Country | None], on: date
-) -> dict[int, list[TariffMeasure]]:
-    """The measures in force on `on` that apply to any of `partners` (None stands for a
-    partner no measure names), by importer. Four queries whatever the number of lines,
-    importers and partners: pick each partner's share with `applies_to`."""
-    named = [partner for partner in partners if partner is not None]
-    measures = (
-        TariffMeasure.objects.in_force_on(on)
-        .filter(importer__in=set(importer_ids))
-        .filter(Q(partners__isnull=True) | Q(partners__in=named))
-        .distinct()
-        .prefetch_related("lines", "displaces", "partners")
-        .order_by("in_force_from", "name")
-    )
-    by_importer = defaultdict(list)
-    for measure in measures:
-        by_importer[measure.importer_id].append(measure)
-    return by_importer
-
-
-def applies_to(measure: TariffMeasure, partner: Country | None) -> bool:
-    """The partner rule of `tariffs.rates.measures_in_force`, on prefetched partners."""
-    named = measure.partners.all()
-    return not named or partner in named
-
-
-def rate_for(line: TariffLine, partner: Country | None, measures, on: date) -> AppliedRate:
-    return compose_rate(
-        hs_code=line.hs_code,
-        base_pct=line.base_rate_pct,
-        partner=partner,
-        on=on,
-        measures=[measure for measure in measures if applies_to(measure, partner)],
-    )
-
-
 @vary_on_headers("HX-Request")
 def lines(request):
     form = TariffLineQueryForm(request.GET)
@@ -103,11 +63,7 @@ def lines(request):
         number = paginator.num_pages
     page = paginator.page(number)
 
-    if partner is None:
-        in_force = measures_by_importer({line.importer_id for line in page}, [None], on)
-        rates = {line.pk: rate_for(line, None, in_force[line.importer_id], on) for line in page}
-    else:
-        rates = applied_rates(page.object_list, partner, on)
+    rates = applied_rates(page.object_list, partner, on)
     rows = [(line, rates[line.pk]) for line in page.object_list]
 
     # Links carry the values in effect, not what was typed: a bad date is not passed on.
@@ -154,7 +110,17 @@ def line_detail(request, importer, hs_code):
     rows = [(None, None), *negotiations]
     in_force = measures_by_importer([line.importer_id], [partner for partner, _ in rows], on)
     rates = [
-        (partner, negotiation, rate_for(line, partner, in_force[line.importer_id], on))
+        (
+            partner,
+            negotiation,
+            compose_rate(
+                hs_code=line.hs_code,
+                base_pct=line.base_rate_pct,
+                partner=partner,
+                on=on,
+                measures=for_partner(in_force[line.importer_id], partner),
+            ),
+        )
         for partner, negotiation in rows
     ]
 

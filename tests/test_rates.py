@@ -158,7 +158,7 @@ def test_many_lines_cost_a_fixed_number_of_queries(us_2025, django_assert_max_nu
         TariffLineFactory(hs_code=f"87{n:02d}", description=f"line {n}", base_rate_pct=1)
         for n in range(10, 40)
     ]
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         rates = applied_rates(lines, us_2025["japan"], datetime.date(2025, 5, 1))
 
     assert len(rates) == 30

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tariffs', '0002_countries'),
+        ("tariffs", "0002_countries"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='tariffline',
-            name='updated_at',
+            model_name="tariffline",
+            name="updated_at",
             field=models.DateTimeField(auto_now=True),
         ),
         migrations.AddField(
-            model_name='tariffmeasure',
-            name='updated_at',
+            model_name="tariffmeasure",
+            name="updated_at",
             field=models.DateTimeField(auto_now=True),
         ),
     ]
