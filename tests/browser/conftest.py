@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from negotiations.demo.loader import load_demo
+from tariffs.countries import sync_countries
+from tariffs.models import Country
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to be
 # called from one unless told it is safe, which it is here (one thread per test).
@@ -54,7 +56,12 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def site(live_server):
-    """The live server's address, with the demo data committed for the browser to see."""
+    """The live server's address, with the demo data committed for the browser to see.
+
+    Live-server tests end with a flush that also empties the countries the migrations
+    created; put them back first (a no-op on a fresh database).
+    """
+    sync_countries(Country)
     load_demo()
     return live_server.url
 

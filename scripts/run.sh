@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# `make run`: the app on http://127.0.0.1:$PORT/ (default 8000) with demo data, on the SQLite
+# file the settings use when DATABASE_URL is unset. Reruns reuse .venv and the database.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/venv.sh
+
+PORT=${PORT:-8000}
+if [[ ! $PORT =~ ^[0-9]+$ ]]; then
+    echo "error: PORT must be a number, got '$PORT'." >&2
+    exit 1
+fi
+
+ensure_venv requirements.txt
+
+"$PY" manage.py migrate --noinput
+# load_demo must be idempotent: it runs on every `make run`.
+"$PY" manage.py load_demo
+
+cat <<MSG
+
+  Tariff talks tracker: http://127.0.0.1:$PORT/
+
+  Editor login: create one (a staff user in the Editors group; asks for a password) with
+    $PY manage.py create_editor <username>
+  Stop the server with Ctrl-C; \`make run\` again keeps the data.
+
+MSG
+exec "$PY" manage.py runserver "127.0.0.1:$PORT"
