@@ -2,7 +2,7 @@
 
 from django.http import Http404
 
-from negotiations.models import Negotiation, Official, TalkRound
+from negotiations.models import Issue, Negotiation, Official, TalkRound
 
 
 def get_negotiation(slug: str) -> Negotiation:
@@ -30,3 +30,10 @@ def get_official(pk: int) -> Official:
         return Official.objects.select_related("country").get(pk=pk)
     except Official.DoesNotExist:
         raise Http404(f"There is no official number {pk}.") from None
+
+
+def get_issue(negotiation: Negotiation, slug: str) -> Issue:
+    try:
+        return Issue.objects.get(negotiation=negotiation, slug=slug)
+    except Issue.DoesNotExist:
+        raise Http404(f"{negotiation.title} has no issue “{slug}”.") from None

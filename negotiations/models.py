@@ -273,6 +273,25 @@ class StatedPositionQuerySet(models.QuerySet):
         # The order in which positions supersede each other: round, then date, then entry.
         return self.order_by("round__number", "stated_on", "pk")
 
+    def in_export_order(self):
+        """An order made only of exported columns, so the same data always gives the
+        same file, whatever the row ids (after a re-import, say)."""
+        return self.order_by(
+            "round__negotiation__slug",
+            "round__number",
+            "stated_on",
+            "party__code",
+            "issue__slug",
+            "statement",
+        )
+
+    def of_issue(self, issue, *, as_of: int | None = None):
+        """An issue's history up to round `as_of`, as its page and its export show it."""
+        positions = self.filter(issue=issue).with_context().in_order()
+        if as_of is not None:
+            positions = positions.filter(round__number__lte=as_of)
+        return positions
+
 
 class StatedPosition(models.Model):
     round = models.ForeignKey(TalkRound, on_delete=models.PROTECT, related_name="positions")

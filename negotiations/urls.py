@@ -1,18 +1,33 @@
 from django.urls import path
 
-from negotiations.views import compare, home, negotiation, officials, rounds
+from negotiations.views import compare, exports, home, negotiation, officials, rounds
 
 app_name = "negotiations"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("negotiations.csv", exports.negotiations_csv, name="home_csv"),
+    path("positions.csv", exports.positions_csv, name="all_positions_csv"),
     path("compare/", compare.compare, name="compare"),
+    path("compare.csv", exports.compare_csv, name="compare_csv"),
     path("negotiations/<slug:slug>/", negotiation.detail, name="detail"),
     path(
         "negotiations/<slug:slug>/issues/<slug:issue_slug>/",
         negotiation.issue_history,
         name="issue_history",
     ),
+    path("negotiations/<slug:slug>/gap.csv", exports.gap_csv, name="gap_csv"),
+    path("negotiations/<slug:slug>/positions.csv", exports.positions_csv, name="positions_csv"),
+    path(
+        "negotiations/<slug:slug>/issues/<slug:issue_slug>/history.csv",
+        exports.history_csv,
+        name="history_csv",
+    ),
     path("negotiations/<slug:slug>/rounds/<int:number>/", rounds.detail, name="round"),
+    path(
+        "negotiations/<slug:slug>/rounds/<int:number>/positions.csv",
+        exports.round_csv,
+        name="round_csv",
+    ),
     path("officials/<int:pk>/", officials.detail, name="official"),
 ]

@@ -1,6 +1,7 @@
 """Forms that read query parameters: a bad value falls back to its default, visibly."""
 
 import re
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -23,7 +24,26 @@ class QueryForm(forms.Form):
         self.prepare_fields()
         self.values: dict = {}
         self.notices: list[str] = []
+        # (label, raw value, reason) of each field that was ignored, for callers that
+        # refuse rather than fall back (a CSV export).
+        self.invalid: list[tuple[str, str, str]] = []
         self._resolve()
+
+    def effective_query(self, *, exclude: tuple[str, ...] = ()) -> str:
+        """The query string of the values in effect (a bad value replaced by its
+        default), for links that must show what the page shows: the CSV downloads."""
+        pairs = []
+        for name, value in self.values.items():
+            if name in exclude or value in (None, "", False):
+                continue
+            if value is True:
+                value = "on"
+            elif hasattr(value, "code"):
+                value = value.code
+            elif hasattr(value, "isoformat"):
+                value = value.isoformat()
+            pairs.append((name, value))
+        return urlencode(pairs)
 
     def prepare_fields(self):
         """Set what depends on the request (choices, defaults) on `self.fields`, the
@@ -35,6 +55,7 @@ class QueryForm(forms.Form):
             if name in self.errors:
                 raw = self.data.get(name)
                 reason = " ".join(self.errors[name])
+                self.invalid.append((field.label or name, raw, reason))
                 self.notices.append(f"{field.label or name}: “{raw}” was ignored. {reason}")
                 self.values[name] = field.initial
             else:

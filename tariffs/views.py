@@ -4,11 +4,14 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef, Q
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.vary import vary_on_headers
 
 from negotiations.models import Negotiation, StatedPosition
+from tariffs import exports
+from tariffs.csvkit import csv_response, wants_bom
 from tariffs.forms import AsOfForm, TariffLineQueryForm
 from tariffs.hs import normalize_hs_code
 from tariffs.lookups import get_country, get_line
@@ -45,6 +48,29 @@ def search_lines(query: str, importer: Country | None = None):
         else:
             lines = lines.filter(description__icontains=word)
     return lines
+
+
+def lines_csv(request):
+    """The lines the search selects, all pages of them, as CSV."""
+    form = TariffLineQueryForm(request.GET)
+    invalid = [item for item in form.invalid if item[0] != "Page"]
+    if invalid:
+        text = "\n".join(
+            [
+                "Nothing was exported.",
+                *(f"{label}: “{raw}” is not valid. {why}" for label, raw, why in invalid),
+            ]
+        )
+        return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
+    values = form.values
+    on, partner, importer = values["date"], values["partner"], values["importer"]
+    name = "-".join(
+        part
+        for part in ("tariff-lines", importer and importer.code, partner and partner.code)
+        if part
+    )
+    rows = exports.line_rows(search_lines(values["q"] or "", importer), partner, on)
+    return csv_response(f"{name}-{on.isoformat()}.csv", exports.LINES, rows, bom=wants_bom(request))
 
 
 @vary_on_headers("HX-Request")
@@ -84,6 +110,7 @@ def lines(request):
         "page_obj": page,
         "rows": rows,
         "page_query": f"{query}&" if query else "",
+        "export_query": query,
         "line_query": f"?date={on.isoformat()}" if form.date_chosen else "",
         "notices": notices,
         "nav": "lines",

@@ -80,19 +80,22 @@ class Line:
     cells: list[Cell | None]
 
 
+def columns_for(importer: Country | None) -> list[Column]:
+    """The importer's negotiations, each a column with the other party as the partner."""
+    if importer is None:
+        return []
+    negotiations = Negotiation.objects.involving(importer).with_parties().order_by("title")
+    return [
+        Column(n, "a", "b") if n.party_a_id == importer.pk else Column(n, "b", "a")
+        for n in negotiations
+    ]
+
+
 @vary_on_headers("HX-Request")
 def compare(request):
     form = CompareForm(request.GET)
     importer = form.importer_country
-    negotiations = (
-        list(Negotiation.objects.involving(importer).with_parties().order_by("title"))
-        if importer
-        else []
-    )
-    columns = [
-        Column(n, "a", "b") if n.party_a_id == importer.pk else Column(n, "b", "a")
-        for n in negotiations
-    ]
+    columns = columns_for(importer)
     context = {
         "nav": "compare",
         "breadcrumbs": [("Compare", None)],

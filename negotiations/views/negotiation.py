@@ -1,21 +1,20 @@
 """The negotiation page: timeline, gap table and chart, and each issue's history."""
 
 from django.db.models import prefetch_related_objects
-from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
 
 from negotiations.charts import dumbbell_chart, sparkline
 from negotiations.forms import GapControls
-from negotiations.lookups import get_negotiation
-from negotiations.models import Issue, Milestone, StatedPosition
+from negotiations.lookups import get_issue, get_negotiation
+from negotiations.models import Milestone, StatedPosition
 from negotiations.selections import gap_view
 
 
-@vary_on_headers("HX-Request")
-def detail(request, slug):
-    negotiation = get_negotiation(slug)
+def selected_gap_view(request, negotiation):
+    """The controls read from the query string and the gap rows they select: the page
+    and its CSV export both start here."""
     rounds = list(negotiation.rounds.order_by("number"))
     controls = GapControls(request.GET, negotiation=negotiation, rounds=rounds)
     values = controls.values
@@ -27,6 +26,14 @@ def detail(request, slug):
         sort=values["sort"],
         on=timezone.localdate(),
     )
+    return rounds, controls, view
+
+
+@vary_on_headers("HX-Request")
+def detail(request, slug):
+    negotiation = get_negotiation(slug)
+    rounds, controls, view = selected_gap_view(request, negotiation)
+    values = controls.values
     as_of_round = next((r for r in rounds if r.number == values["round"]), None)
     context = {
         "negotiation": negotiation,
@@ -67,23 +74,25 @@ def _timeline(negotiation, rounds):
     return sorted(events, key=lambda event: (event["date"], "milestone" in event))
 
 
-@vary_on_headers("HX-Request")
-def issue_history(request, slug, issue_slug):
+def selected_history(request, slug, issue_slug):
+    """The issue and its statements up to the chosen round: for the page and its export."""
     negotiation = get_negotiation(slug)
-    try:
-        issue = Issue.objects.get(negotiation=negotiation, slug=issue_slug)
-    except Issue.DoesNotExist:
-        raise Http404(f"{negotiation.title} has no issue “{issue_slug}”.") from None
+    issue = get_issue(negotiation, issue_slug)
     rounds = list(negotiation.rounds.order_by("number"))
     controls = GapControls(request.GET, negotiation=negotiation, rounds=rounds)
-    positions = StatedPosition.objects.filter(issue=issue).with_context().in_order()
-    if controls.values["round"] is not None:
-        positions = positions.filter(round__number__lte=controls.values["round"])
+    positions = StatedPosition.objects.of_issue(issue, as_of=controls.values["round"])
+    return negotiation, issue, controls, positions
+
+
+@vary_on_headers("HX-Request")
+def issue_history(request, slug, issue_slug):
+    negotiation, issue, controls, positions = selected_history(request, slug, issue_slug)
     context = {
         "negotiation": negotiation,
         "issue": issue,
         "positions": positions,
         "as_of": controls.values["round"],
+        "history_query": controls.effective_query(exclude=("sector", "open", "sort")),
         "notices": controls.notices,
     }
     if request.htmx:
