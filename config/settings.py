@@ -130,7 +130,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 # The manifest needs `collectstatic` first; development and tests serve from the
 # source folders instead, so `make run` and `make test` need no build step.
 # WhiteNoise warns when STATIC_ROOT does not exist; it only does before collectstatic,
@@ -148,9 +148,21 @@ STORAGES = {
 }
 
 if not DEBUG:
+    # Behind a load balancer that terminates TLS and says so in X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # Off by default: the load balancer usually redirects, and HSTS is hard to undo.
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+    SILENCED_SYSTEM_CHECKS = [
+        check
+        for check, chosen in (
+            ("security.W004", "SECURE_HSTS_SECONDS" in os.environ),
+            ("security.W008", "SECURE_SSL_REDIRECT" in os.environ),
+        )
+        if not chosen
+    ]
 
 LOGGING = {
     "version": 1,

@@ -259,8 +259,8 @@ class Stance(models.TextChoices):
     INCREASE = "increase", "increase"
     DISCUSS_ONLY = "discuss_only", "discuss only"
     REFUSE = "refuse", "refuse to discuss"
-    DEMAND = "demand", "demand (asks the other side to act)"
-    OFFER = "offer", "offer (puts a concession on the table)"
+    DEMAND = "demand", "demand"
+    OFFER = "offer", "offer"
     ACCEPT = "accept", "accept"
 
 
@@ -300,7 +300,12 @@ class StatedPosition(models.Model):
         Official, on_delete=models.PROTECT, null=True, blank=True, related_name="positions"
     )
     issue = models.ForeignKey(Issue, on_delete=models.PROTECT, related_name="positions")
-    stance = models.CharField(max_length=12, choices=Stance.choices)
+    stance = models.CharField(
+        max_length=12,
+        choices=Stance.choices,
+        help_text="Demand: asks the other side to act (open its rice market). "
+        "Offer: puts a concession on the table. Discuss only: will talk about part of it.",
+    )
     target_rate_pct = models.DecimalField(
         "target rate, %",
         max_digits=7,

@@ -1,0 +1,75 @@
+"""Production settings: a bad environment stops startup in words; with DEBUG off the
+pages render from collected, hashed static files (WhiteNoise's manifest)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+RENDER = """
+import django
+django.setup()
+from django.test import Client
+for url in ["/", "/negotiations/japan-us-2025/", "/tariff-lines/", "/nowhere/"]:
+    print(url, Client(HTTP_HOST="tracker.example.org").get(url).status_code)
+"""
+
+
+def run(args, env, timeout=300):
+    return subprocess.run(
+        args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+def production_env(tmp_path, **overrides):
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "a-test-secret-key-that-is-long-enough-for-django-checks-0123456789",
+        "ALLOWED_HOSTS": "tracker.example.org",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    env.update(overrides)
+    return {key: value for key, value in env.items() if value is not None}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"DEBUG": "maybe"}, "DEBUG must be true or false, not 'maybe'"),
+        ({"SECRET_KEY": ""}, "SECRET_KEY must be set when DEBUG is false"),
+        ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must be set when DEBUG is false"),
+        ({"CONN_MAX_AGE": "forever"}, "CONN_MAX_AGE must be a whole number, not 'forever'"),
+    ],
+)
+def test_a_bad_setting_stops_startup_with_a_message(tmp_path, overrides, message):
+    result = run([sys.executable, "manage.py", "check"], production_env(tmp_path, **overrides))
+
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_with_debug_off_pages_render_from_collected_static_files(tmp_path):
+    env = production_env(tmp_path)
+    for args in (["migrate", "--noinput"], ["load_demo"], ["collectstatic", "--noinput"]):
+        result = run([sys.executable, "manage.py", *args], env)
+        assert result.returncode == 0, result.stderr
+    deploy = run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+
+    pages = run([sys.executable, "-c", RENDER], env)
+
+    assert deploy.returncode == 0, deploy.stdout + deploy.stderr
+    assert pages.returncode == 0, pages.stderr
+    assert pages.stdout.split("\n")[:4] == [
+        "/ 200",
+        "/negotiations/japan-us-2025/ 200",
+        "/tariff-lines/ 200",
+        "/nowhere/ 404",
+    ]
+    assert any((tmp_path / "static" / "css").glob("site.*.css"))
