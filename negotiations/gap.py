@@ -70,6 +70,17 @@ class Standing:
         return GapStatus.OPEN
 
 
+def trend_between(before: Decimal | None, after: Decimal | None) -> Trend | None:
+    """How a gap moved from one number to another; None when either has no number."""
+    if before is None or after is None:
+        return None
+    if after < before:
+        return Trend.NARROWING
+    if after > before:
+        return Trend.WIDENING
+    return Trend.UNCHANGED
+
+
 @dataclass(frozen=True)
 class RoundPoint:
     """The gap on one issue as of one round: a point of the trend's sparkline."""
@@ -120,12 +131,7 @@ class GapRow:
         numbered = [point.gap_pp for point in self.history if point.gap_pp is not None]
         if len(numbered) < 2 or self.history[-1].gap_pp is None:
             return None
-        now, before = numbered[-1], numbered[-2]
-        if now < before:
-            return Trend.NARROWING
-        if now > before:
-            return Trend.WIDENING
-        return Trend.UNCHANGED
+        return trend_between(numbered[-2], numbered[-1])
 
     @property
     def at_stake_usd(self) -> Decimal | None:

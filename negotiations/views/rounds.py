@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.shortcuts import render
 
-from negotiations.gap import GapRow, GapStatus, Trend, gap_table
+from negotiations.gap import GapRow, GapStatus, Trend, gap_table, trend_between
 from negotiations.lookups import get_negotiation, get_round
 from negotiations.models import Issue, Negotiation, Official, StatedPosition, TalkRound
 from tariffs.models import Country
@@ -51,14 +51,7 @@ class IssueMove:
     def trend(self) -> Trend | None:
         # Against the previous round only: GapRow.trend looks further back when the
         # previous round had no number.
-        before, after = self.before.gap_pp, self.after.gap_pp
-        if before is None or after is None:
-            return None
-        if after < before:
-            return Trend.NARROWING
-        if after > before:
-            return Trend.WIDENING
-        return Trend.UNCHANGED
+        return trend_between(self.before.gap_pp, self.after.gap_pp)
 
     @property
     def agreed_rate(self) -> Decimal | None:
