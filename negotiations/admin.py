@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
+from negotiations.importers import PositionImporter
 from negotiations.models import (
     Issue,
     Milestone,
@@ -16,6 +17,7 @@ from negotiations.models import (
     StatedPosition,
     TalkRound,
 )
+from tariffs.csvadmin import CsvImportAdmin
 from tariffs.models import Country
 
 
@@ -214,8 +216,16 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(StatedPosition)
-class StatedPositionAdmin(admin.ModelAdmin):
+class StatedPositionAdmin(CsvImportAdmin, admin.ModelAdmin):
     form = StatedPositionForm
+    csv_importer = PositionImporter
+    # A positions file also creates rounds and issues, and creates or corrects sources.
+    csv_import_extra_permissions = (
+        "negotiations.add_talkround",
+        "negotiations.add_issue",
+        "negotiations.add_source",
+        "negotiations.change_source",
+    )
     list_display = [
         "stated_on",
         "party",

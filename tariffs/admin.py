@@ -1,6 +1,8 @@
 from django.contrib import admin
 
+from tariffs.csvadmin import CsvImportAdmin
 from tariffs.hs import normalize_hs_code
+from tariffs.importers import TariffLineImporter, TariffMeasureImporter
 from tariffs.models import Country, TariffLine, TariffMeasure, TradeValue
 
 
@@ -12,7 +14,8 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(TariffLine)
-class TariffLineAdmin(admin.ModelAdmin):
+class TariffLineAdmin(CsvImportAdmin, admin.ModelAdmin):
+    csv_importer = TariffLineImporter
     list_display = ["hs_code", "description", "importer", "base_rate_pct"]
     list_filter = [("importer", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["hs_code", "description", "importer__code"]
@@ -27,7 +30,8 @@ class TariffLineAdmin(admin.ModelAdmin):
 
 
 @admin.register(TariffMeasure)
-class TariffMeasureAdmin(admin.ModelAdmin):
+class TariffMeasureAdmin(CsvImportAdmin, admin.ModelAdmin):
+    csv_importer = TariffMeasureImporter
     list_display = [
         "name",
         "importer",

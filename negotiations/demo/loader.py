@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from negotiations.demo import data
+from negotiations.importers import PositionImporter
 from negotiations.models import (
     Issue,
     Milestone,
@@ -26,14 +27,14 @@ from negotiations.models import (
     StatedPosition,
     TalkRound,
 )
+from tariffs.csvread import COMMAND_MAX_BYTES
 from tariffs.hs import normalize_hs_code
+from tariffs.importers import CREATED, OUTCOMES, UNCHANGED, UPDATED, plan_file
 from tariffs.models import Country, TariffLine, TariffMeasure
 
 DATA_DIR = Path(__file__).resolve().parent
 CSV_FILES = {name: DATA_DIR / f"{name}-2025.csv" for name in ("issues", "milestones", "positions")}
 
-CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
-OUTCOMES = (CREATED, UPDATED, UNCHANGED)
 MODELS = (
     Official,
     Source,
@@ -228,7 +229,7 @@ class _Loader:
         self.load_tariff_lines()
         self.load_measures()
         self.load_issues(issues)
-        self.load_positions(positions)
+        self.load_positions()
 
     # --- saving and counting ----------------------------------------------------------
 
@@ -443,73 +444,13 @@ class _Loader:
         importer = data.ISSUE_LINE_IMPORTERS.get(key, "USA")
         return [self.line(importer, code, where) for code in row["hs_codes"].split()]
 
-    def load_positions(self, rows: list[Row]) -> None:
-        # Check every row before writing any, so that one error lists every bad row.
-        resolved, errors = [], []
-        for where, row in rows:
-            try:
-                resolved.append((where, *self.resolve_position(row, where)))
-            except DemoDataError as error:
-                errors.append(str(error))
-        if errors:
-            raise DemoDataError("\n".join(errors))
-        for where, key, values in resolved:
-            _, outcome = self.save(StatedPosition, key, values, where)
-            self.record(StatedPosition, outcome)
-
-    def resolve_position(self, row: dict[str, str], where: str) -> tuple[dict, dict]:
-        """The natural key and the values of a positions row, checked against the schema's
-        cross-row rules: the party is one of the two, the issue is this negotiation's,
-        the speaker speaks for the party."""
-        negotiation = self.negotiation(row["negotiation"], where)
-        round_ = self.position_round(negotiation, row, where)
-        party = self.country(row["party"], where)
-        if party.pk not in (negotiation.party_a_id, negotiation.party_b_id):
-            raise DemoDataError(
-                f"{where}: {party.code} is not a party to {negotiation.slug} "
-                f"({negotiation.party_a.code} or {negotiation.party_b.code})."
-            )
-        issue = self.issues.get((negotiation.slug, row["issue"]))
-        if issue is None:
-            raise DemoDataError(f"{where}: {negotiation.slug} has no issue {row['issue']!r}.")
-        # The file's published_on is the date of the report: the best date we have for
-        # when the statement was made, so it is the position's stated_on.
-        stated_on = parse_date(row["published_on"], where, "published_on")
-        if stated_on is None:
-            raise DemoDataError(f"{where}: published_on is empty; it dates the position.")
-        key = {"round": round_, "party": party, "issue": issue, "statement": row["statement"]}
-        values = {
-            "speaker": self.speaker(row["speaker"], party, where),
-            "stance": row["stance"],
-            "target_rate_pct": parse_decimal(row["target_rate_pct"], where, "target_rate_pct"),
-            "source": self.sources.get(row["source_url"]),
-            "stated_on": stated_on,
-            "confidence": row["confidence"],
-        }
-        return key, values
-
-    def position_round(self, negotiation: Negotiation, row: dict[str, str], where: str):
-        try:
-            number = int(row["round"])
-        except ValueError:
-            raise DemoDataError(f"{where}: round {row['round']!r} is not a number.") from None
-        round_ = self.rounds.get((negotiation.slug, number))
-        if round_ is None:
-            raise DemoDataError(f"{where}: {negotiation.slug} has no round {number}.")
-        round_date = parse_date(row["round_date"], where, "round_date")
-        if round_date and round_date != round_.start_date:
-            raise DemoDataError(
-                f"{where}: round_date {round_date} differs from round {number}'s date, "
-                f"{round_.start_date}."
-            )
-        return round_
-
-    def speaker(self, name: str, party: Country, where: str) -> Official | None:
-        if not name:
-            return None
-        official = self.official(name, where)
-        if official.country_id != party.pk:
-            raise DemoDataError(
-                f"{where}: {name} speaks for {official.country.code}, not for {party.code}."
-            )
-        return official
+    def load_positions(self) -> None:
+        """Through the importer editors use for positions files: one set of rules for
+        the format, whoever loads it. Its sources, rounds and issues exist by now."""
+        path = CSV_FILES["positions"]
+        plan = plan_file(PositionImporter, path.read_bytes(), max_bytes=COMMAND_MAX_BYTES)
+        if plan.problems:
+            raise DemoDataError("\n".join(f"{path.name} {problem}" for problem in plan.problems))
+        plan.apply()
+        for outcome, count in plan.counts.items():
+            self.counts[count_key(StatedPosition, outcome)] += count

@@ -4,15 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('negotiations', '0003_updated_at'),
+        ("negotiations", "0003_updated_at"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='statedposition',
-            name='stance',
-            field=models.CharField(choices=[('eliminate', 'eliminate'), ('reduce', 'reduce'), ('maintain', 'maintain'), ('increase', 'increase'), ('discuss_only', 'discuss only'), ('refuse', 'refuse to discuss'), ('demand', 'demand'), ('offer', 'offer'), ('accept', 'accept')], help_text='Demand: asks the other side to act (open its rice market). Offer: puts a concession on the table. Discuss only: will talk about part of it.', max_length=12),
+            model_name="statedposition",
+            name="stance",
+            field=models.CharField(
+                choices=[
+                    ("eliminate", "eliminate"),
+                    ("reduce", "reduce"),
+                    ("maintain", "maintain"),
+                    ("increase", "increase"),
+                    ("discuss_only", "discuss only"),
+                    ("refuse", "refuse to discuss"),
+                    ("demand", "demand"),
+                    ("offer", "offer"),
+                    ("accept", "accept"),
+                ],
+                help_text="Demand: asks the other side to act (open its rice market). Offer: puts a concession on the table. Discuss only: will talk about part of it.",
+                max_length=12,
+            ),
         ),
     ]

@@ -1,0 +1,107 @@
+"""`manage.py import_csv positions|tariff-lines|tariff-measures FILE [--dry-run]`.
+
+Prints the same preview as the admin (the counts, then every problem as `line 12, column
+party: …`), then writes everything in one transaction, or nothing: a refused file exits
+with status 1. Progress goes to stderr, so the preview can be piped or diffed.
+"""
+
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from negotiations.importers import PositionImporter
+from tariffs.csvread import COMMAND_MAX_BYTES, size_problem
+from tariffs.importers import (
+    PROGRESS_EVERY,
+    ImportRefused,
+    Plan,
+    TariffLineImporter,
+    TariffMeasureImporter,
+    plan_file,
+    plural,
+)
+
+KINDS = {
+    "positions": PositionImporter,
+    "tariff-lines": TariffLineImporter,
+    "tariff-measures": TariffMeasureImporter,
+}
+TOO_LARGE_HINT = "split it into smaller files."
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a CSV file of positions, tariff lines or tariff measures (formats in the "
+        "README): print a preview of what would change and every problem, then write it "
+        "all in one transaction, or nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=list(KINDS), help="what the file holds")
+        parser.add_argument("file", help="path of the CSV file")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="print the preview and write nothing"
+        )
+
+    def handle(self, *args, kind, file, dry_run, verbosity, **options):
+        self.verbosity = verbosity
+        importer = KINDS[kind]
+        path = Path(file)
+        try:
+            size = path.stat().st_size
+            problem = size_problem(size, COMMAND_MAX_BYTES, TOO_LARGE_HINT)
+            data = b"" if problem else path.read_bytes()
+        except OSError as error:
+            raise CommandError(f"cannot read {file}: {error.strerror}.") from None
+        self.started, self.reported = time.monotonic(), {}
+        if problem:
+            plan = Plan(what=importer.what, noun=importer.noun, problems=[problem])
+        else:
+            plan = plan_file(importer, data, max_bytes=COMMAND_MAX_BYTES, progress=self.progress)
+        self.print_preview(path.name, plan)
+        if plan.refused:
+            raise CommandError(self.refusal(path.name, plan))
+        if dry_run:
+            self.stdout.write("Dry run: nothing was written.")
+            return
+        try:
+            plan.apply(progress=self.progress)
+        except ImportRefused as refusal:
+            for problem in refusal.problems:
+                self.stdout.write(str(problem))
+            raise CommandError(self.refusal(path.name, plan)) from None
+        related = plan.related_summary()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Imported {path.name}: {plan.summary()}" + (f"; {related}." if related else ".")
+            )
+        )
+
+    def print_preview(self, name: str, plan: Plan) -> None:
+        related = plan.related_summary()
+        self.stdout.write(f"{name}: {plural(len(plan.rows), 'valid row')}.")
+        self.stdout.write(plan.summary() + (f"; {related}." if related else "."))
+        for note in plan.notes:
+            self.stdout.write(f"note: {note}")
+        if plan.problems:
+            self.stdout.write(
+                self.style.ERROR(f"{plural(len(plan.problems), 'problem')}; nothing was written:")
+            )
+            for problem in plan.problems:
+                self.stdout.write(str(problem))
+
+    @staticmethod
+    def refusal(name: str, plan: Plan) -> str:
+        return f"{name} was refused ({plural(len(plan.problems), 'problem')}); nothing was written."
+
+    def progress(self, stage: str, done: int, total: int) -> None:
+        # Small files need no progress; big ones report every 10,000 rows or so.
+        if self.verbosity < 1 or total < PROGRESS_EVERY:
+            return
+        last = self.reported.get(stage, 0)
+        if done == last or (done != total and done // PROGRESS_EVERY == last // PROGRESS_EVERY):
+            return
+        self.reported[stage] = done
+        elapsed = time.monotonic() - self.started
+        self.stderr.write(f"{stage} {done:,} of {total:,} rows ({elapsed:.1f} s)")

@@ -1,0 +1,222 @@
+"""The tariff lines and tariff measures imports: natural keys, relations, all or nothing."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from tariffs.csvread import ADMIN_MAX_BYTES
+from tariffs.importers import (
+    CREATED,
+    UNCHANGED,
+    UPDATED,
+    ImportRefused,
+    TariffLineImporter,
+    TariffMeasureImporter,
+    plan_file,
+)
+from tariffs.models import TariffLine, TariffMeasure
+from tests.csv_samples import tariff_lines_csv, tariff_measures_csv
+from tests.factories import TariffLineFactory, TariffMeasureFactory, country
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    through = (
+        TariffMeasure.lines.through.objects.count()
+        + TariffMeasure.displaces.through.objects.count()
+    )
+    return (TariffLine.objects.count(), TariffMeasure.objects.count(), through)
+
+
+def lines_plan(rows):
+    return plan_file(TariffLineImporter, tariff_lines_csv(rows), max_bytes=ADMIN_MAX_BYTES)
+
+
+def measures_plan(rows):
+    return plan_file(TariffMeasureImporter, tariff_measures_csv(rows), max_bytes=ADMIN_MAX_BYTES)
+
+
+def line(**cells):
+    return {
+        "importer": "USA",
+        "hs_code": "8703.23",
+        "description": "Passenger cars, 1,500–3,000 cc",
+        "base_rate_pct": "2.5",
+        **cells,
+    }
+
+
+def measure(**cells):
+    return {
+        "importer": "USA",
+        "name": "Section 232 autos",
+        "legal_basis": "Proclamation 10908",
+        "kind": "additional",
+        "rate_pct": "25",
+        "covers_all_lines": "no",
+        "lines": "8703",
+        "partners": "",
+        "displaces": "",
+        "announced_on": "2025-03-26",
+        "in_force_from": "2025-04-03",
+        "in_force_until": "",
+        "source_url": "https://www.whitehouse.gov/presidential-actions/",
+        "confidence": "confirmed",
+        "note": "",
+        **cells,
+    }
+
+
+class TestTariffLines:
+    def test_lines_are_created_with_their_hs_code_normalized(self):
+        preview = lines_plan([line(), line(hs_code="8708", base_rate_pct="")])
+        assert preview.counts == {CREATED: 2, UPDATED: 0, UNCHANGED: 0}
+        preview.apply()
+        cars = TariffLine.objects.get(importer__code="USA", hs_code="870323")
+        assert (cars.description, cars.base_rate_pct) == (
+            "Passenger cars, 1,500–3,000 cc",
+            Decimal("2.5"),
+        )
+        # An empty base rate is a specific duty.
+        assert TariffLine.objects.get(hs_code="8708").base_rate_pct is None
+
+    def test_importing_the_same_lines_twice_changes_nothing(self):
+        lines_plan([line()]).apply()
+        again = lines_plan([line(hs_code="870323", base_rate_pct="2.500")])
+        assert again.counts == {CREATED: 0, UPDATED: 0, UNCHANGED: 1}
+
+    def test_a_changed_description_or_rate_is_an_update(self):
+        TariffLineFactory(hs_code="870323", description="Cars", base_rate_pct=Decimal("2.5"))
+        preview = lines_plan([line(base_rate_pct="0")])
+        assert [(row.outcome, row.changed) for row in preview.rows] == [
+            (UPDATED, ("description", "base_rate_pct"))
+        ]
+        preview.apply()
+        assert TariffLine.objects.get(hs_code="870323").base_rate_pct == Decimal("0")
+
+    @pytest.mark.parametrize(
+        ("cells", "expected"),
+        [
+            ({"importer": "USX"}, "line 2, column importer: `USX` is not a country"),
+            ({"hs_code": "8"}, "line 2, column hs_code: `8` is not an HS code"),
+            ({"hs_code": "87a3"}, "line 2, column hs_code: `87a3` is not an HS code"),
+            ({"description": ""}, "line 2, column description: description is empty"),
+            ({"base_rate_pct": "free"}, "line 2, column base_rate_pct: `free` is not a rate"),
+        ],
+    )
+    def test_a_bad_line_is_refused_and_nothing_is_written(self, cells, expected):
+        before = counts()
+        preview = lines_plan([line(hs_code="8708"), line(**cells)])
+        assert str(preview.problems[0]).startswith(expected.replace("line 2", "line 3"))
+        with pytest.raises(ImportRefused):
+            preview.apply()
+        assert counts() == before
+
+    def test_the_same_line_written_two_ways_is_a_duplicate(self):
+        preview = lines_plan([line(hs_code="8703.23"), line(hs_code="870323")])
+        assert [str(problem) for problem in preview.problems] == [
+            "line 3: the same tariff line as line 2; remove one of the two lines."
+        ]
+
+
+class TestTariffMeasures:
+    @pytest.fixture
+    def us_lines(self):
+        return [
+            TariffLineFactory(hs_code="8703"),
+            TariffLineFactory(hs_code="72", description="Iron and steel"),
+        ]
+
+    def test_a_measure_is_created_with_its_lines_partners_and_displaced_measures(self, us_lines):
+        rows = [
+            measure(partners="JPN GBR", displaces="Reciprocal | Baseline"),
+            measure(name="Reciprocal", lines="", covers_all_lines="yes", rate_pct="24"),
+            measure(name="Baseline", lines="", covers_all_lines="yes", rate_pct="10"),
+        ]
+        preview = measures_plan(rows)
+        assert preview.problems == []
+        assert preview.counts == {CREATED: 3, UPDATED: 0, UNCHANGED: 0}
+        preview.apply()
+        autos = TariffMeasure.objects.get(name="Section 232 autos")
+        assert list(autos.lines.all()) == [us_lines[0]]
+        assert {c.code for c in autos.partners.all()} == {"JPN", "GBR"}
+        assert {m.name for m in autos.displaces.all()} == {"Reciprocal", "Baseline"}
+        assert autos.in_force_from == datetime.date(2025, 4, 3)
+        assert autos.rate_pct == Decimal("25")
+        assert TariffMeasure.objects.get(name="Reciprocal").covers_all_lines is True
+
+    def test_importing_the_same_measures_twice_changes_nothing(self, us_lines):
+        rows = [measure(displaces="Reciprocal"), measure(name="Reciprocal", lines="72 8703")]
+        measures_plan(rows).apply()
+        before = counts()
+        again = measures_plan(rows)
+        assert again.counts == {CREATED: 0, UPDATED: 0, UNCHANGED: 2}
+        again.apply()
+        assert counts() == before
+
+    def test_changed_relations_are_an_update(self, us_lines):
+        TariffMeasureFactory(
+            name="Section 232 autos",
+            rate_pct=Decimal("25"),
+            legal_basis="Proclamation 10908",
+            announced_on=datetime.date(2025, 3, 26),
+            in_force_from=datetime.date(2025, 4, 3),
+            source_url="https://www.whitehouse.gov/presidential-actions/",
+            lines=[us_lines[0]],
+        )
+        preview = measures_plan([measure(lines="8703 72", partners="JPN")])
+        assert [(row.outcome, row.changed) for row in preview.rows] == [
+            (UPDATED, ("lines", "partners"))
+        ]
+        preview.apply()
+        autos = TariffMeasure.objects.get(name="Section 232 autos")
+        assert {line.hs_code for line in autos.lines.all()} == {"8703", "72"}
+        assert [c.code for c in autos.partners.all()] == ["JPN"]
+
+    @pytest.mark.parametrize(
+        ("cells", "expected"),
+        [
+            ({"kind": "extra"}, "column kind: `extra` is not a kind"),
+            ({"rate_pct": ""}, "column rate_pct: the rate is empty"),
+            ({"rate_pct": "2000"}, "column rate_pct: `2000` is not a rate between 0 and 1000"),
+            ({"covers_all_lines": "maybe"}, "column covers_all_lines: `maybe` is not yes or no"),
+            ({"covers_all_lines": "yes"}, "column lines: a measure that covers every line"),
+            ({"lines": "8703 9999"}, "column lines: USA has no tariff line 9999"),
+            ({"partners": "JPN XXX"}, "column partners: `XXX` is not a country"),
+            ({"partners": "USA"}, "column partners: USA cannot be a partner of its own measure"),
+            ({"displaces": "Section 232 autoz"}, "column displaces: `Section 232 autoz` is not"),
+            ({"displaces": "Section 232 autos"}, "column displaces: a measure cannot displace"),
+            (
+                {"in_force_until": "2025-04-01"},
+                "column in_force_until: in_force_until 2025-04-01 is before in_force_from",
+            ),
+            (
+                {"in_force_from": "", "in_force_until": "2025-04-01"},
+                "column in_force_until: in_force_until is given but in_force_from is empty",
+            ),
+            (
+                {"announced_on": "2025-05-01"},
+                "column announced_on: announced_on 2025-05-01 is after in_force_from 2025-04-03",
+            ),
+            ({"source_url": "ftp://x.org/a"}, "column source_url: `ftp://x.org/a` is not a web"),
+            ({"confidence": ""}, "column confidence: confidence is empty"),
+            ({"name": ""}, "column name: name is empty"),
+        ],
+    )
+    def test_a_bad_measure_is_refused_and_nothing_is_written(self, us_lines, cells, expected):
+        before = counts()
+        preview = measures_plan([measure(**cells)])
+        assert any(str(p).startswith(f"line 2, {expected}") for p in preview.problems), [
+            str(p) for p in preview.problems
+        ]
+        with pytest.raises(ImportRefused):
+            preview.apply()
+        assert counts() == before
+
+    def test_a_measure_may_displace_an_existing_one(self, us_lines):
+        TariffMeasureFactory(name="Reciprocal", importer=country("USA"))
+        measures_plan([measure(displaces="Reciprocal")]).apply()
+        autos = TariffMeasure.objects.get(name="Section 232 autos")
+        assert [m.name for m in autos.displaces.all()] == ["Reciprocal"]
