@@ -96,6 +96,7 @@ def issue_history(request, slug, issue_slug):
         "notices": controls.notices,
     }
     if request.htmx:
+        context["inline"] = True  # expanded inside the gap table, so it can be hidden
         return render(request, "negotiations/issue_history.html#issue-history", context)
     context.update(
         nav="negotiations",

@@ -65,6 +65,10 @@ def test_a_row_expands_to_the_issue_history(page: Page, site):
     expect(history.locator("tbody tr")).to_have_count(4)
     assert still_same_document(page)
 
+    page.get_by_role("button", name="Hide the history of Passenger cars").click()
+
+    expect(history).to_be_empty()
+
 
 def test_the_tariff_search_updates_as_one_types(page: Page, site):
     page.goto(f"{site}/tariff-lines/")
