@@ -8,7 +8,6 @@ one transaction: a fact that does not fit the schema leaves the database as it w
 
 import csv
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -157,15 +156,6 @@ def parse_date(text: str, where: str, column: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise DemoDataError(f"{where}: {column} {text!r} is not an ISO date.") from None
-
-
-def parse_decimal(text: str, where: str, column: str) -> Decimal | None:
-    if not text:
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise DemoDataError(f"{where}: {column} {text!r} is not a number.") from None
 
 
 def round_summary(meeting: data.MeetingFact) -> str:
