@@ -154,3 +154,30 @@ def test_deleting_a_round_with_positions_is_refused_so_history_is_kept():
     with pytest.raises(ProtectedError):
         position.round.delete()
     assert StatedPosition.objects.filter(pk=position.pk).exists()
+
+
+def test_the_database_refuses_a_position_for_a_country_that_is_not_a_party():
+    position = StatedPositionFactory()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StatedPosition.objects.filter(pk=position.pk).update(party=country("FRA"))
+    assert refused_by_database(
+        StatedPosition,
+        round=position.round,
+        party=country("FRA"),
+        issue=position.issue,
+        stance="offer",
+        statement="France is not at this table",
+        stated_on=position.stated_on,
+        confidence="reported",
+    )
+
+
+def test_the_database_refuses_a_position_on_another_negotiations_issue():
+    position = StatedPositionFactory()
+    elsewhere = StatedPositionFactory()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StatedPosition.objects.filter(pk=position.pk).update(issue=elsewhere.issue)
+    position.refresh_from_db()
+    assert position.issue.negotiation_id == position.round.negotiation_id
