@@ -7,6 +7,5 @@ admin.site.index_title = "Enter rounds, positions and tariff data"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("tariffs.urls")),
     path("", include("negotiations.urls")),
 ]

@@ -16,6 +16,7 @@ from negotiations.models import (
     Source,
     StatedPosition,
     TalkRound,
+    party_countries,
 )
 from tariffs.csvadmin import CsvImportAdmin
 from tariffs.models import Country
@@ -138,7 +139,7 @@ class StatedPositionInline(admin.TabularInline):
                     "invalid_choice": f"Only the two parties can state a position: {parties}."
                 }
             else:
-                kwargs["queryset"] = Country.objects.parties()
+                kwargs["queryset"] = party_countries()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -122,8 +122,7 @@ def gap_rows(view: GapView) -> list[tuple[GapRow, GapView]]:
 
 def compare_columns(importer_code: str, on: date):
     def position(item, which):
-        cell = item[1]
-        return getattr(cell, f"{which}_position")
+        return getattr(item[1], f"{which}_position")
 
     def side(which, attr, numeric=False, name=None):
         def value(item):
@@ -136,8 +135,8 @@ def compare_columns(importer_code: str, on: date):
         Column("importer", lambda item: importer_code),
         Column("issue", lambda item: item[0].slug),
         Column("issue_name", lambda item: " / ".join(item[0].names)),
-        Column("negotiation", lambda item: item[1].column.negotiation.slug),
-        Column("partner", lambda item: item[1].column.partner.code),
+        Column("negotiation", lambda item: item[1].talks.negotiation.slug),
+        Column("partner", lambda item: item[1].talks.partner.code),
         side("partner", lambda p: p.stance, name="partner_stance"),
         side("partner", lambda p: p.target_rate_pct, numeric=True, name="partner_target_pct"),
         side("partner", lambda p: p.source.url if p.source else "", name="partner_source_url"),
@@ -152,6 +151,6 @@ def compare_columns(importer_code: str, on: date):
     )
 
 
-def compare_rows(lines) -> list:
+def compare_rows(issues) -> list:
     """One row per issue and negotiation where the issue is on the table."""
-    return [(line, cell) for line in lines for cell in line.cells if cell is not None]
+    return [(issue, standing) for issue in issues for standing in issue.standings if standing]

@@ -1,9 +1,10 @@
 """Query-parameter forms of the analyst pages."""
 
 from django import forms
+from django.db.models import Exists, OuterRef
 
-from negotiations.models import Issue, Negotiation, NegotiationStatus
-from tariffs.forms import QueryForm
+from negotiations.models import Issue, Negotiation, NegotiationStatus, party_countries
+from tariffs.forms import QueryForm, TariffLineQueryForm
 from tariffs.models import Country
 
 
@@ -16,7 +17,7 @@ class HomeFilters(QueryForm):
     )
 
     def prepare_fields(self):
-        parties = Country.objects.parties().order_by("name").values_list("code", "name")
+        parties = party_countries().order_by("name").values_list("code", "name")
         self.fields["party"].choices = [("", "any party"), *parties]
 
 
@@ -55,3 +56,44 @@ class GapControls(QueryForm):
             .distinct()
         )
         self.fields["sector"].choices = [("", "all sectors"), *((s, s) for s in sectors)]
+
+
+DEFAULT_IMPORTER = "USA"
+
+
+class CompareForm(QueryForm):
+    importer = forms.CharField(label="Importer", required=False, initial=DEFAULT_IMPORTER)
+
+    def prepare_fields(self):
+        # Only parties can be compared: a country with no negotiation has no column.
+        self.parties = list(party_countries().order_by("name"))
+        self.codes = {country.code: country for country in self.parties}
+        if DEFAULT_IMPORTER not in self.codes and self.parties:
+            self.fields["importer"].initial = self.parties[0].code
+
+    def clean_importer(self):
+        code = self.cleaned_data["importer"].strip().upper()
+        if code and code not in self.codes:
+            default = self.codes.get(self.fields["importer"].initial)
+            instead = f"; showing {default.name} ({default.code}) instead" if default else ""
+            raise forms.ValidationError(f"No negotiation we track has {code} as a party{instead}.")
+        return code
+
+    @property
+    def importer_country(self) -> Country | None:
+        return self.codes.get(self.values["importer"])
+
+
+class TariffLineSearchForm(TariffLineQueryForm):
+    """The tariff-line search of the analyst pages: partners in a negotiation first."""
+
+    def partner_groups(self) -> list[tuple[str, list[Country]]]:
+        """The partner choices, countries in a negotiation first: those are the ones
+        analysts pick, and the full ISO list is long."""
+        countries = Country.objects.annotate(
+            in_talks=Exists(party_countries().filter(pk=OuterRef("pk")))
+        )
+        in_talks, others = [], []
+        for country in countries:
+            (in_talks if country.in_talks else others).append(country)
+        return [("In a negotiation", in_talks), ("Other countries", others)]

@@ -10,7 +10,10 @@ round, date stated, entry). Then:
   accept, with different targets: Tokyo and Washington read "no stacking" differently),
   open, one-sided (one side has spoken), not discussed;
 - trend: the gap now against the last earlier round where it had a number;
-- at stake: the gap times the yearly import value of the issue's lines, where known.
+- at stake: the gap times the yearly import value of the issue's lines, where known;
+- implementation: for an issue agreed on a rate, whether the rate in force is that rate;
+- movement: what changed between two rounds (`moves_since`);
+- comparison: one importer's negotiations side by side, issue by issue (`compare`).
 
 Plain functions over querysets, no HTTP: pages, exports and tests call the same code.
 """
@@ -18,13 +21,14 @@ Plain functions over querysets, no HTTP: pages, exports and tests call the same 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import F, TextChoices
 
 from negotiations.models import Issue, Negotiation, Stance, StatedPosition, TalkRound
-from tariffs.models import TradeValue
+from tariffs.models import Country, TradeValue
 
 
 class GapStatus(TextChoices):
@@ -39,6 +43,14 @@ class Trend(TextChoices):
     NARROWING = "narrowing", "narrowing"
     WIDENING = "widening", "widening"
     UNCHANGED = "unchanged", "unchanged"
+
+
+class Implementation(TextChoices):
+    """Whether the rate in force on an issue's goods is the rate the two sides agreed."""
+
+    IMPLEMENTED = "implemented", "implemented"
+    PENDING = "pending", "pending"  # not yet, but a measure that would change it is scheduled
+    DIFFERS = "differs", "differs"
 
 
 @dataclass(frozen=True)
@@ -138,6 +150,36 @@ class GapRow:
         if self.gap_pp is None or self.trade_value_usd is None:
             return None
         return (self.gap_pp / 100 * self.trade_value_usd).quantize(Decimal("1"))
+
+
+class GapSummary:
+    """What a page says of its gap rows (`self.rows`): how many are open, which is widest."""
+
+    rows: list[GapRow]
+
+    @property
+    def open_count(self) -> int:
+        return sum(1 for row in self.rows if row.is_open)
+
+    @property
+    def largest(self) -> GapRow | None:
+        numbered = [row for row in self.rows if row.gap_pp is not None and row.is_open]
+        return max(numbered, key=lambda row: row.gap_pp, default=None)
+
+
+def implementation(
+    row: GapRow, rates_in_force: Iterable[Decimal | None], *, change_scheduled: bool
+) -> Implementation | None:
+    """For an issue agreed on a rate: implemented when every rate in force on its goods
+    is that rate; otherwise pending when a measure that would change them is scheduled,
+    else differs. None for an issue not agreed on a rate, or with no rate in force known."""
+    agreed = row.agreed_rate_pct
+    rates = list(rates_in_force)
+    if agreed is None or not rates:
+        return None
+    if all(rate == agreed for rate in rates):
+        return Implementation.IMPLEMENTED
+    return Implementation.PENDING if change_scheduled else Implementation.DIFFERS
 
 
 def gap_table(negotiation: Negotiation, *, as_of: int | None = None) -> list[GapRow]:
@@ -243,3 +285,164 @@ def trade_values_by_issue(negotiations: list[Negotiation]) -> dict[int, Decimal]
         seen.add((issue_id, line_id, partner_id))
         totals[issue_id] += value
     return dict(totals)
+
+
+# --- movement between two rounds ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssueMove:
+    """An issue whose gap or status changed since the previous round."""
+
+    before: GapRow
+    after: GapRow
+
+    @property
+    def issue(self) -> Issue:
+        return self.after.issue
+
+    @property
+    def gap_changed(self) -> bool:
+        return self.before.gap_pp != self.after.gap_pp
+
+    @property
+    def status_changed(self) -> bool:
+        return self.before.status != self.after.status
+
+    @property
+    def trend(self) -> Trend | None:
+        # Against the previous round only: GapRow.trend looks further back when the
+        # previous round had no number.
+        return trend_between(self.before.gap_pp, self.after.gap_pp)
+
+    @property
+    def agreed_rate(self) -> Decimal | None:
+        return self.after.agreed_rate_pct
+
+
+@dataclass(frozen=True)
+class PositionChange:
+    """A side's latest position on an issue now differs in stance or target."""
+
+    issue: Issue
+    party: Country
+    side: str
+    before: StatedPosition | None
+    after: StatedPosition
+
+
+@dataclass(frozen=True)
+class Moves:
+    previous: int | None
+    issues: list[IssueMove]
+    positions: list[PositionChange]
+    raised: list[GapRow]
+
+
+def moves_since(negotiation: Negotiation, number: int, previous: int | None) -> Moves:
+    """What moved between the gap table as of round `previous` and as of round `number`:
+    gaps and statuses that changed, positions restated differently, issues first raised.
+
+    Four queries per gap table; none for the first round, where nothing came before.
+    """
+    after = gap_table(negotiation, as_of=number)
+    before = (
+        {}
+        if previous is None
+        else {row.issue.pk: row for row in gap_table(negotiation, as_of=previous)}
+    )
+    issues, changes, raised = [], [], []
+    for row in after:
+        earlier = before.get(row.issue.pk)
+        if earlier is None or earlier.status == GapStatus.NOT_DISCUSSED:
+            if row.status != GapStatus.NOT_DISCUSSED:
+                raised.append(row)
+            continue
+        move = IssueMove(earlier, row)
+        if move.gap_changed or move.status_changed:
+            issues.append(move)
+        for side, party in (("a", negotiation.party_a), ("b", negotiation.party_b)):
+            then = getattr(earlier, f"side_{side}")
+            now = getattr(row, f"side_{side}")
+            if now is not None and _says_something_else(then, now):
+                changes.append(PositionChange(row.issue, party, side, then, now))
+    return Moves(previous, issues, changes, raised)
+
+
+def _says_something_else(then: StatedPosition | None, now: StatedPosition) -> bool:
+    if then is None:
+        return True
+    # A repeated statement (a new row, same stance and target) is not a change.
+    return (then.stance, then.target_rate_pct) != (now.stance, now.target_rate_pct)
+
+
+# --- one importer's negotiations side by side -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartnerTalks:
+    """One of an importer's negotiations; the partner is the other party."""
+
+    negotiation: Negotiation
+    importer_side: str
+    partner_side: str
+
+    @classmethod
+    def of(cls, negotiation: Negotiation, importer: Country) -> PartnerTalks:
+        if negotiation.party_a_id == importer.pk:
+            return cls(negotiation, "a", "b")
+        return cls(negotiation, "b", "a")
+
+    @property
+    def partner(self) -> Country:
+        return getattr(self.negotiation, f"party_{self.partner_side}")
+
+
+@dataclass(frozen=True)
+class PartnerStanding:
+    """Where the importer and one partner stand on one issue."""
+
+    talks: PartnerTalks
+    row: GapRow
+
+    @property
+    def importer_position(self) -> StatedPosition | None:
+        return getattr(self.row, f"side_{self.talks.importer_side}")
+
+    @property
+    def partner_position(self) -> StatedPosition | None:
+        return getattr(self.row, f"side_{self.talks.partner_side}")
+
+    @property
+    def agreed_rate(self) -> Decimal | None:
+        return self.row.agreed_rate_pct
+
+
+@dataclass(frozen=True)
+class ComparedIssue:
+    """An issue slug across the talks; a standing is None where it is not on the table."""
+
+    slug: str
+    names: list[str]
+    standings: list[PartnerStanding | None]
+
+
+def compare(talks: list[PartnerTalks]) -> list[ComparedIssue]:
+    """The importer's talks side by side, issues matched by slug, the issues on most
+    tables first (those are the ones a comparison is for). `gap_tables` answers for
+    every negotiation in four queries."""
+    if not talks:
+        return []
+    tables = gap_tables([t.negotiation for t in talks])
+    issues: dict[str, ComparedIssue] = {}
+    for index, partner_talks in enumerate(talks):
+        for row in tables[partner_talks.negotiation.pk]:
+            slug = row.issue.slug
+            compared = issues.setdefault(slug, ComparedIssue(slug, [], [None] * len(talks)))
+            compared.standings[index] = PartnerStanding(partner_talks, row)
+            if row.issue.name not in compared.names:
+                compared.names.append(row.issue.name)
+    return sorted(
+        issues.values(),
+        key=lambda issue: (-sum(s is not None for s in issue.standings), issue.slug),
+    )

@@ -76,6 +76,13 @@ class NegotiationQuerySet(models.QuerySet):
         return self.filter(Q(party_a=country) | Q(party_b=country))
 
 
+def party_countries():
+    """Countries that are a party to at least one negotiation."""
+    return Country.objects.filter(
+        Q(negotiations_as_a__isnull=False) | Q(negotiations_as_b__isnull=False)
+    ).distinct()
+
+
 class Negotiation(models.Model):
     """Talks between two parties. Party A is shown on the left, party B on the right."""
 
@@ -116,6 +123,10 @@ class Negotiation(models.Model):
     @property
     def parties(self) -> tuple[Country, Country]:
         return (self.party_a, self.party_b)
+
+    def other_party(self, country: Country) -> Country:
+        """The party across the table from `country` (party A for a third country)."""
+        return self.party_b if self.party_a_id == country.pk else self.party_a
 
     def side_of(self, country_id: int) -> str | None:
         """ "a" or "b", for the CSS classes .side-a and .side-b; None for a third country."""

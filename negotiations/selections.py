@@ -8,24 +8,79 @@ from decimal import Decimal
 
 from django.db.models import Max, Q
 
-from negotiations.applied import AppliedNow, applied_now
 from negotiations.forms import SortOrder
-from negotiations.gap import GapRow, gap_table, gap_tables
+from negotiations.gap import (
+    GapRow,
+    GapSummary,
+    Implementation,
+    PartnerTalks,
+    gap_table,
+    gap_tables,
+    implementation,
+)
 from negotiations.models import Issue, Milestone, Negotiation, StatedPosition, TalkRound
-from tariffs.models import TariffLine, TariffMeasure
+from tariffs.models import Country, TariffLine, TariffMeasure
+from tariffs.rates import AppliedRate, RateBook
 
 
-class GapSummary:
-    """What a page says of its gap rows (`self.rows`): how many are open, which is widest."""
+@dataclass(frozen=True)
+class IssueRate:
+    label: str  # the HS code, or "all goods"
+    rate: AppliedRate
 
-    @property
-    def open_count(self) -> int:
-        return sum(1 for row in self.rows if row.is_open)
 
-    @property
-    def largest(self) -> GapRow | None:
-        numbered = [row for row in self.rows if row.gap_pp is not None and row.is_open]
-        return max(numbered, key=lambda row: row.gap_pp, default=None)
+@dataclass(frozen=True)
+class IssueRates:
+    """The rates in force on one issue's goods, and whether a change is scheduled."""
+
+    rates: tuple[IssueRate, ...]
+    change_scheduled: bool
+
+    def implementation(self, row: GapRow) -> Implementation | None:
+        return implementation(
+            row, (r.rate.rate_pct for r in self.rates), change_scheduled=self.change_scheduled
+        )
+
+
+def issue_rates(negotiation: Negotiation, issues: list[Issue], on: date) -> dict[int, IssueRates]:
+    """issue id -> the tariff in force on `on` on the issue's goods: for an issue tied to
+    tariff lines, each line's rate for the other party; for an issue on all goods, the
+    rate a good with a 0% base rate pays. A fixed number of queries whatever the number
+    of issues: their lines, the measures in force and those scheduled."""
+    other = {
+        negotiation.party_a_id: negotiation.party_b,
+        negotiation.party_b_id: negotiation.party_a,
+    }
+    links = Issue.tariff_lines.through.objects.filter(
+        issue__in=[issue.pk for issue in issues], tariffline__importer__in=other
+    ).select_related("tariffline")
+    lines_by_issue: dict[int, list[TariffLine]] = {}
+    for link in links:
+        lines_by_issue.setdefault(link.issue_id, []).append(link.tariffline)
+
+    book = RateBook(other, other.values(), on)
+    result = {}
+    for issue in issues:
+        rates = [
+            IssueRate(line.hs_code, book.rate(line, other[line.importer_id]))
+            for line in lines_by_issue.get(issue.pk, ())
+        ]
+        if issue.covers_all_goods:
+            rates += [
+                IssueRate("all goods", book.all_goods_rate(importer, partner))
+                for importer, partner in other.items()
+                if book.has_all_goods_measure(importer, partner)
+            ]
+        scheduled = any(
+            book.change_scheduled(
+                importer,
+                partner,
+                [r.rate.hs_code for r in rates if r.rate.partner == partner],
+            )
+            for importer, partner in other.items()
+        )
+        result[issue.pk] = IssueRates(tuple(rates), scheduled)
+    return result
 
 
 @dataclass(frozen=True)
@@ -33,7 +88,7 @@ class GapView(GapSummary):
     negotiation: Negotiation
     as_of: int | None
     rows: list[GapRow]
-    applied: dict[int, AppliedNow]
+    applied: dict[int, IssueRates]
     on: date
 
 
@@ -64,7 +119,7 @@ def gap_view(
         )
     else:
         rows.sort(key=lambda row: row.issue.name.lower())
-    applied = applied_now(negotiation, [row.issue for row in rows], on)
+    applied = issue_rates(negotiation, [row.issue for row in rows], on)
     return GapView(negotiation, as_of, rows, applied, on)
 
 
@@ -89,6 +144,14 @@ def negotiation_summaries(*, party: str = "", status: str = "") -> list[Negotiat
     negotiations = list(negotiations)
     tables = gap_tables(negotiations)
     return [NegotiationSummary(n, tables[n.pk]) for n in negotiations]
+
+
+def partner_talks(importer: Country | None) -> list[PartnerTalks]:
+    """The importer's negotiations, each with the other party as the partner, by title."""
+    if importer is None:
+        return []
+    negotiations = Negotiation.objects.involving(importer).with_parties().order_by("title")
+    return [PartnerTalks.of(negotiation, importer) for negotiation in negotiations]
 
 
 def data_as_of() -> datetime | None:

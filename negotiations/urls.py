@@ -1,6 +1,15 @@
 from django.urls import path
 
-from negotiations.views import compare, exports, home, negotiation, officials, rounds
+from negotiations.views import (
+    compare,
+    countries,
+    exports,
+    home,
+    negotiation,
+    officials,
+    rounds,
+    tariff_lines,
+)
 
 app_name = "negotiations"
 
@@ -30,4 +39,12 @@ urlpatterns = [
         name="round_csv",
     ),
     path("officials/<int:pk>/", officials.detail, name="official"),
+    path("countries/<str:code>/", countries.country, name="country"),
+    path("tariff-lines/", tariff_lines.lines, name="tariff_lines"),
+    path("tariff-lines.csv", tariff_lines.lines_csv, name="tariff_lines_csv"),
+    path(
+        "tariff-lines/<str:importer>/<str:hs_code>/",
+        tariff_lines.line_detail,
+        name="tariff_line",
+    ),
 ]

@@ -13,3 +13,4 @@ else
     "$VENV/bin/ruff" check .
     "$VENV/bin/ruff" format --check .
 fi
+"$VENV/bin/lint-imports"

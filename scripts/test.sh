@@ -57,6 +57,7 @@ ensure_venv requirements-dev.txt
 
 "$VENV/bin/ruff" check .
 "$VENV/bin/ruff" format --check .
+"$VENV/bin/lint-imports"
 
 # Browser tests: decided before the database so that CI fails before starting anything.
 export CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}

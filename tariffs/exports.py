@@ -6,7 +6,7 @@ from datetime import date
 
 from tariffs.csvkit import Column
 from tariffs.models import Country, TariffLine
-from tariffs.rates import AppliedRate, compose_rate, for_partner, measures_by_importer
+from tariffs.rates import AppliedRate, iter_applied_rates
 
 LINES = (
     Column("importer", lambda item: item[0].importer.code),
@@ -22,19 +22,5 @@ LINES = (
 
 
 def line_rows(lines, partner: Country | None, on: date) -> Iterator[tuple[TariffLine, AppliedRate]]:
-    """Each selected line with its applied rate, read a chunk at a time: the measures
-    are fetched once for every importer, the lines through a server-side cursor."""
-    importer_ids = set(lines.values_list("importer", flat=True).distinct())
-    in_force = {
-        importer: for_partner(measures, partner)
-        for importer, measures in measures_by_importer(importer_ids, [partner], on).items()
-    }
-    for line in lines.iterator(chunk_size=2000):
-        rate = compose_rate(
-            hs_code=line.hs_code,
-            base_pct=line.base_rate_pct,
-            partner=partner,
-            on=on,
-            measures=in_force.get(line.importer_id, ()),
-        )
-        yield line, rate
+    """Each selected line with its applied rate, the lines read a chunk at a time."""
+    return iter_applied_rates(lines, partner, on)

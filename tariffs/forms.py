@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from tariffs.models import Country
@@ -112,14 +111,3 @@ class TariffLineQueryForm(AsOfForm):
     page = forms.IntegerField(required=False, min_value=1, label="Page")
 
     field_order = ["q", "importer", "partner", "date", "page"]
-
-    def partner_groups(self) -> list[tuple[str, list[Country]]]:
-        """The partner choices, countries in a negotiation first: those are the ones
-        analysts pick, and the full ISO list is long."""
-        countries = Country.objects.annotate(
-            in_talks=Exists(Country.objects.parties().filter(pk=OuterRef("pk")))
-        )
-        in_talks, others = [], []
-        for country in countries:
-            (in_talks if country.in_talks else others).append(country)
-        return [("In a negotiation", in_talks), ("Other countries", others)]

@@ -32,14 +32,6 @@ class Confidence(models.TextChoices):
     INFERRED = "inferred", "inferred (our reading)"
 
 
-class CountryQuerySet(models.QuerySet):
-    def parties(self):
-        """Countries that are a party to at least one negotiation."""
-        return self.filter(
-            Q(negotiations_as_a__isnull=False) | Q(negotiations_as_b__isnull=False)
-        ).distinct()
-
-
 class Country(models.Model):
     """A country or a customs union (the EU is `EUU`, the World Bank's code)."""
 
@@ -53,8 +45,6 @@ class Country(models.Model):
     is_bloc = models.BooleanField(
         "customs union or bloc", default=False, help_text="For example the European Union."
     )
-
-    objects = CountryQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -148,12 +138,20 @@ class MeasureKind(models.TextChoices):
     TOTAL = "total", "total (sets the all-in rate)"
 
 
+# By start date, then name; a threat that never took effect has no start and comes last,
+# on every database.
+IN_FORCE_ORDER = (F("in_force_from").asc(nulls_last=True), "name")
+
+
 class TariffMeasureQuerySet(models.QuerySet):
     def in_force_on(self, day):
         """Measures in force on `day`; a threat that never took effect has no start."""
         return self.filter(in_force_from__lte=day).filter(
             Q(in_force_until__isnull=True) | Q(in_force_until__gte=day)
         )
+
+    def in_force_order(self):
+        return self.order_by(*IN_FORCE_ORDER)
 
 
 class TariffMeasure(models.Model):

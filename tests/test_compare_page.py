@@ -24,12 +24,12 @@ MAX_QUERIES = 6
 
 
 def lines_by_slug(response):
-    return {line.slug: line for line in response.context["lines"]}
+    return {line.slug: line for line in response.context["issues"]}
 
 
 def cell(response, slug, negotiation_slug):
-    columns = [c.negotiation.slug for c in response.context["columns"]]
-    return lines_by_slug(response)[slug].cells[columns.index(negotiation_slug)]
+    columns = [c.negotiation.slug for c in response.context["talks"]]
+    return lines_by_slug(response)[slug].standings[columns.index(negotiation_slug)]
 
 
 def test_the_united_states_is_the_default_importer_with_its_three_negotiations(analyst, demo):
@@ -37,7 +37,7 @@ def test_the_united_states_is_the_default_importer_with_its_three_negotiations(a
 
     assert response.status_code == 200
     assert response.context["importer"].code == "USA"
-    columns = response.context["columns"]
+    columns = response.context["talks"]
     assert {c.negotiation.slug for c in columns} == {"japan-us-2025", "uk-us-2025", "eu-us-2025"}
     assert {c.partner.code for c in columns} == {"JPN", "GBR", "EUU"}
     html = response.content.decode()
@@ -99,7 +99,7 @@ def test_issues_are_matched_by_slug_and_an_issue_off_the_table_shows_a_dash(anal
 def test_the_issues_most_negotiations_share_come_first(analyst, demo):
     response = analyst.get(URL)
 
-    slugs = [line.slug for line in response.context["lines"]]
+    slugs = [line.slug for line in response.context["issues"]]
     assert slugs[:2] == ["autos", "reciprocal"]
 
 
@@ -109,7 +109,7 @@ def test_another_importer_sees_its_own_negotiations_with_the_partner_as_the_othe
     response = analyst.get(URL, {"importer": "jpn"})
 
     assert response.context["importer"].code == "JPN"
-    [column] = response.context["columns"]
+    [column] = response.context["talks"]
     assert column.negotiation.slug == "japan-us-2025"
     assert column.partner.code == "USA"
     autos = cell(response, "autos", "japan-us-2025")
@@ -128,7 +128,7 @@ def test_an_unknown_importer_falls_back_to_the_united_states_with_a_notice(analy
     html = response.content.decode()
     assert 'class="notice"' in html
     assert "showing United States (USA) instead" in html
-    assert len(response.context["columns"]) == 3
+    assert len(response.context["talks"]) == 3
 
 
 def test_the_form_works_without_javascript_and_swaps_the_comparison_with_it(analyst, demo):
@@ -195,5 +195,5 @@ def test_the_compare_page_query_count_does_not_grow_with_negotiations_or_positio
 
     with django_assert_max_num_queries(MAX_QUERIES):
         response = analyst.get(URL)
-    assert len(response.context["columns"]) == Negotiation.objects.involving(country("USA")).count()
-    assert len(response.context["columns"]) == 6
+    assert len(response.context["talks"]) == Negotiation.objects.involving(country("USA")).count()
+    assert len(response.context["talks"]) == 6

@@ -118,7 +118,7 @@ class TestEveryTable:
                 "importer,issue",
             ),
             (
-                reverse("tariffs:lines_csv"),
+                reverse("negotiations:tariff_lines_csv"),
                 {"q": "87", "partner": "JPN", "date": "2025-05-01"},
                 "tariff-lines-JPN-2025-05-01.csv",
                 "importer,hs_code",
@@ -148,7 +148,7 @@ class TestEveryTable:
                 "/negotiations/japan-us-2025/rounds/2/positions.csv"
             ),
             reverse("negotiations:compare"): "/compare.csv?importer=USA",
-            reverse("tariffs:lines") + "?q=87": "/tariff-lines.csv?q=87",
+            reverse("negotiations:tariff_lines") + "?q=87": "/tariff-lines.csv?q=87",
         }
         for page, link in pages.items():
             body = analyst.get(page).content.decode()
@@ -157,7 +157,9 @@ class TestEveryTable:
 
     def test_the_tariff_lines_download_has_every_page_of_results(self, analyst, demo):
         _, body = download(
-            analyst, reverse("tariffs:lines_csv"), {"partner": "JPN", "date": "2025-05-01"}
+            analyst,
+            reverse("negotiations:tariff_lines_csv"),
+            {"partner": "JPN", "date": "2025-05-01"},
         )
 
         cars = next(row for row in rows_of(body) if row["hs_code"] == "8703")

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from negotiations.gap import GapStatus, Trend, gap_table
+from negotiations.gap import GapStatus, Trend, gap_table, implementation
 from negotiations.models import Stance
 from tests.factories import (
     IssueFactory,
@@ -219,3 +219,31 @@ def test_the_query_count_does_not_grow_with_issues_or_rounds(talks, django_asser
 
     assert len(rows) == 34
     assert len(printed) == 30
+
+
+def agreed_autos(talks, target=15):
+    say(talks, 1, "JPN", "autos", Stance.ACCEPT, target)
+    say(talks, 1, "USA", "autos", Stance.ACCEPT, target)
+    return rows_by_slug(talks[0])["autos"]
+
+
+def test_an_agreed_rate_in_force_on_every_line_is_implemented(talks):
+    row = agreed_autos(talks)
+
+    assert implementation(row, [D("15"), D("15")], change_scheduled=False) == "implemented"
+
+
+def test_an_agreed_rate_not_yet_in_force_is_pending_when_a_change_is_scheduled(talks):
+    row = agreed_autos(talks)
+
+    assert implementation(row, [D("27.5")], change_scheduled=True) == "pending"
+    assert implementation(row, [D("15"), D("27.5")], change_scheduled=False) == "differs"
+
+
+def test_implementation_needs_an_agreed_rate_and_a_rate_in_force(talks):
+    say(talks, 1, "JPN", "autos", Stance.ELIMINATE, 2.5)
+    say(talks, 1, "USA", "autos", Stance.REFUSE, 27.5)
+    open_row = rows_by_slug(talks[0])["autos"]
+
+    assert implementation(open_row, [D("27.5")], change_scheduled=False) is None
+    assert implementation(agreed_autos(talks), [], change_scheduled=False) is None

@@ -39,7 +39,7 @@ def test_the_page_of_ryosei_akazawa_says_who_he_is(analyst, akazawa):
     assert "赤澤亮正" in html
     assert "Minister in charge of Economic Revitalization" in html
     assert "Cabinet Office / Cabinet Secretariat" in html
-    assert f'href="{reverse("tariffs:country", args=["JPN"])}"' in html
+    assert f'href="{reverse("negotiations:country", args=["JPN"])}"' in html
     assert "<title>Ryosei Akazawa — Tariff Talks Tracker</title>" in html
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from tariffs.models import MeasureKind
-from tariffs.rates import all_goods_rate, applied_rate, applied_rates
+from tariffs.rates import RateBook, all_goods_rate, applied_rate, applied_rates, rates_by_partner
 from tests.factories import TariffLineFactory, TariffMeasureFactory, country
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +162,31 @@ def test_many_lines_cost_a_fixed_number_of_queries(us_2025, django_assert_max_nu
         rates = applied_rates(lines, us_2025["japan"], datetime.date(2025, 5, 1))
 
     assert len(rates) == 30
+
+
+def test_a_rate_book_gives_each_partner_its_own_rate_in_the_same_queries(
+    us_2025, django_assert_max_num_queries
+):
+    day = datetime.date(2025, 7, 1)
+    partners = [None, us_2025["japan"], us_2025["uk"]]
+
+    with django_assert_max_num_queries(4):
+        rates = rates_by_partner(us_2025["steel"], partners, day)
+
+    assert [r.rate_pct for r in rates] == [D("50"), D("50"), D("25")]
+
+
+def test_a_change_is_scheduled_only_by_a_later_measure_on_those_goods_for_that_partner(us_2025):
+    usa, japan, uk = country("USA"), us_2025["japan"], us_2025["uk"]
+    before_the_deal = datetime.date(2025, 9, 1)
+    book = RateBook([usa.pk], [japan, uk], before_the_deal)
+
+    # The Japanese autos deal starts on 16 September, for Japan and cars only.
+    assert book.change_scheduled(usa.pk, japan, ["8703"])
+    assert book.change_scheduled(usa.pk, japan, ["870323"])
+    assert not book.change_scheduled(usa.pk, uk, ["8703"])
+    assert not book.change_scheduled(usa.pk, japan, ["0202"])
+    assert not book.change_scheduled(usa.pk, japan, [])
+    assert not RateBook([usa.pk], [japan], datetime.date(2025, 9, 16)).change_scheduled(
+        usa.pk, japan, ["8703"]
+    )

@@ -4,6 +4,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
+from tariffs import rates
+
 register = template.Library()
 
 
@@ -16,8 +18,7 @@ def pct(value) -> str:
         number = Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
         return str(value)
-    # normalize() alone turns 25 into 2.5E+1.
-    return f"{number.normalize():f}"
+    return rates.pct(number)
 
 
 @register.filter

@@ -9,11 +9,11 @@ from django.http import HttpResponseBadRequest
 from django.utils import timezone
 
 from negotiations import exports
-from negotiations.forms import HomeFilters
+from negotiations.forms import CompareForm, HomeFilters
+from negotiations.gap import compare
 from negotiations.lookups import get_negotiation, get_round
 from negotiations.models import StatedPosition
-from negotiations.selections import negotiation_summaries
-from negotiations.views.compare import CompareForm, columns_for, comparison
+from negotiations.selections import negotiation_summaries, partner_talks
 from negotiations.views.negotiation import selected_gap_view, selected_history
 from tariffs.csvkit import csv_response, wants_bom
 
@@ -76,11 +76,11 @@ def compare_csv(request):
         return bad_request(form)
     importer = form.importer_country
     code = importer.code if importer else ""
-    lines = comparison(columns_for(importer))
+    issues = compare(partner_talks(importer))
     return csv_response(
         f"compare-{code or 'none'}.csv",
         exports.compare_columns(code, timezone.localdate()),
-        exports.compare_rows(lines),
+        exports.compare_rows(issues),
         bom=wants_bom(request),
     )
 

@@ -3,6 +3,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from negotiations.forms import HomeFilters
 from negotiations.selections import data_as_of, negotiation_summaries
+from negotiations.views import wants_fragment
 
 
 @vary_on_headers("HX-Request")
@@ -18,4 +19,6 @@ def home(request):
         "nav": "negotiations",
     }
     template = "negotiations/home.html"
-    return render(request, f"{template}#negotiations" if request.htmx else template, context)
+    return render(
+        request, f"{template}#negotiations" if wants_fragment(request) else template, context
+    )

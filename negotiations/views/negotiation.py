@@ -10,6 +10,7 @@ from negotiations.forms import GapControls
 from negotiations.lookups import get_issue, get_negotiation
 from negotiations.models import Milestone, StatedPosition
 from negotiations.selections import gap_view
+from negotiations.views import wants_fragment
 
 
 def selected_gap_view(request, negotiation):
@@ -52,7 +53,7 @@ def detail(request, slug):
         ],
         "chart": dumbbell_chart(view.rows),
     }
-    if request.htmx:
+    if wants_fragment(request):
         return render(request, "negotiations/negotiation.html#gap-view", context)
     context.update(
         nav="negotiations",
@@ -95,7 +96,7 @@ def issue_history(request, slug, issue_slug):
         "history_query": controls.effective_query(exclude=("sector", "open", "sort")),
         "notices": controls.notices,
     }
-    if request.htmx:
+    if wants_fragment(request):
         context["inline"] = True  # expanded inside the gap table, so it can be hidden
         return render(request, "negotiations/issue_history.html#issue-history", context)
     context.update(

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.shortcuts import render
 
-from negotiations.gap import GapRow, GapStatus, Trend, gap_table, trend_between
+from negotiations.gap import moves_since
 from negotiations.lookups import get_negotiation, get_round
 from negotiations.models import Issue, Negotiation, Official, StatedPosition, TalkRound
-from tariffs.models import Country
 
 
 @dataclass(frozen=True)
@@ -26,55 +24,6 @@ class IssuePositions:
     issue: Issue
     side_a: list[StatedPosition]
     side_b: list[StatedPosition]
-
-
-@dataclass(frozen=True)
-class IssueMove:
-    """An issue whose gap or status changed since the previous round."""
-
-    before: GapRow
-    after: GapRow
-
-    @property
-    def issue(self) -> Issue:
-        return self.after.issue
-
-    @property
-    def gap_changed(self) -> bool:
-        return self.before.gap_pp != self.after.gap_pp
-
-    @property
-    def status_changed(self) -> bool:
-        return self.before.status != self.after.status
-
-    @property
-    def trend(self) -> Trend | None:
-        # Against the previous round only: GapRow.trend looks further back when the
-        # previous round had no number.
-        return trend_between(self.before.gap_pp, self.after.gap_pp)
-
-    @property
-    def agreed_rate(self) -> Decimal | None:
-        return self.after.agreed_rate_pct
-
-
-@dataclass(frozen=True)
-class PositionChange:
-    """A side's latest position on an issue now differs in stance or target."""
-
-    issue: Issue
-    party: Country
-    side: str
-    before: StatedPosition | None
-    after: StatedPosition
-
-
-@dataclass(frozen=True)
-class Moves:
-    previous: int | None
-    issues: list[IssueMove]
-    positions: list[PositionChange]
-    raised: list[GapRow]
 
 
 def detail(request, slug, number):
@@ -125,39 +74,3 @@ def positions_by_issue(
         else:
             group.side_b.append(position)
     return sorted(groups.values(), key=lambda group: group.issue.name)
-
-
-def moves_since(negotiation: Negotiation, number: int, previous: int | None) -> Moves:
-    """Compare the gap table as of this round with the one as of the previous round.
-
-    Four queries per gap table; none for the first round, where nothing came before.
-    """
-    after = gap_table(negotiation, as_of=number)
-    before = (
-        {}
-        if previous is None
-        else {row.issue.pk: row for row in gap_table(negotiation, as_of=previous)}
-    )
-    issues, changes, raised = [], [], []
-    for row in after:
-        earlier = before.get(row.issue.pk)
-        if earlier is None or earlier.status == GapStatus.NOT_DISCUSSED:
-            if row.status != GapStatus.NOT_DISCUSSED:
-                raised.append(row)
-            continue
-        move = IssueMove(earlier, row)
-        if move.gap_changed or move.status_changed:
-            issues.append(move)
-        for side, party in (("a", negotiation.party_a), ("b", negotiation.party_b)):
-            then = getattr(earlier, f"side_{side}")
-            now = getattr(row, f"side_{side}")
-            if now is not None and _says_something_else(then, now):
-                changes.append(PositionChange(row.issue, party, side, then, now))
-    return Moves(previous, issues, changes, raised)
-
-
-def _says_something_else(then: StatedPosition | None, now: StatedPosition) -> bool:
-    if then is None:
-        return True
-    # A repeated statement (a new row, same stance and target) is not a change.
-    return (then.stance, then.target_rate_pct) != (now.stance, now.target_rate_pct)

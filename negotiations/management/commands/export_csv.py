@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404, HttpRequest, QueryDict
 
 from negotiations.views import exports
-from tariffs.views import lines_csv
+from negotiations.views.tariff_lines import lines_csv
 
 # what -> (view, the options that go into the URL path, the options that go into the query)
 TABLES = {

@@ -1,0 +1,136 @@
+"""The tariff-line pages: the search, and one line with its rate for each partner.
+
+They live here, not in `tariffs`, because they show negotiations beside the duties:
+the partners an importer negotiates with, the issues about a line.
+"""
+
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.vary import vary_on_headers
+
+from negotiations.forms import TariffLineSearchForm
+from negotiations.models import Negotiation
+from negotiations.views import wants_fragment
+from tariffs import exports
+from tariffs.csvkit import csv_response, wants_bom
+from tariffs.forms import AsOfForm
+from tariffs.lookups import get_country, get_line
+from tariffs.rates import applied_rates, measures_covering, rates_by_partner
+from tariffs.search import search_lines
+
+LINES_PER_PAGE = 50
+
+
+def lines_csv(request):
+    """The lines the search selects, all pages of them, as CSV."""
+    form = TariffLineSearchForm(request.GET)
+    invalid = [item for item in form.invalid if item[0] != "Page"]
+    if invalid:
+        text = "\n".join(
+            [
+                "Nothing was exported.",
+                *(f"{label}: “{raw}” is not valid. {why}" for label, raw, why in invalid),
+            ]
+        )
+        return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
+    values = form.values
+    on, partner, importer = values["date"], values["partner"], values["importer"]
+    name = "-".join(
+        part
+        for part in ("tariff-lines", importer and importer.code, partner and partner.code)
+        if part
+    )
+    rows = exports.line_rows(search_lines(values["q"] or "", importer), partner, on)
+    return csv_response(f"{name}-{on.isoformat()}.csv", exports.LINES, rows, bom=wants_bom(request))
+
+
+@vary_on_headers("HX-Request")
+def lines(request):
+    form = TariffLineSearchForm(request.GET)
+    values = form.values
+    notices = list(form.notices)
+    on, partner = values["date"], values["partner"]
+
+    paginator = Paginator(search_lines(values["q"] or "", values["importer"]), LINES_PER_PAGE)
+    number = values["page"] or 1
+    if number > paginator.num_pages:
+        notices.append(
+            f"Page {number} does not exist; showing the last page, {paginator.num_pages}."
+        )
+        number = paginator.num_pages
+    page = paginator.page(number)
+
+    rates = applied_rates(page.object_list, partner, on)
+    rows = [(line, rates[line.pk]) for line in page.object_list]
+
+    # Links carry the values in effect, not what was typed: a bad date is not passed on.
+    filters = {
+        "q": values["q"] or "",
+        "importer": values["importer"].code if values["importer"] else "",
+        "partner": partner.code if partner else "",
+    }
+    if form.date_chosen:
+        filters["date"] = on.isoformat()
+    query = urlencode({key: value for key, value in filters.items() if value})
+
+    context = {
+        "form": form,
+        "values": values,
+        "on": on,
+        "partner": partner,
+        "page_obj": page,
+        "rows": rows,
+        "page_query": f"{query}&" if query else "",
+        "export_query": query,
+        "line_query": f"?date={on.isoformat()}" if form.date_chosen else "",
+        "notices": notices,
+        "nav": "lines",
+        "breadcrumbs": [("Tariff lines", None)],
+    }
+    if wants_fragment(request):
+        return render(request, "negotiations/tariff_lines.html#results", context)
+    return render(request, "negotiations/tariff_lines.html", context)
+
+
+@vary_on_headers("HX-Request")
+def line_detail(request, importer, hs_code):
+    line = get_line(get_country(importer), hs_code)
+    form = AsOfForm(request.GET)
+    on = form.values["date"]
+
+    negotiations = sorted(
+        (
+            (negotiation.other_party(line.importer), negotiation)
+            for negotiation in Negotiation.objects.involving(line.importer).with_parties()
+        ),
+        key=lambda pair: pair[0].name,
+    )
+    rows = [(None, None), *negotiations]
+    rates = rates_by_partner(line, [partner for partner, _ in rows], on)
+    context = {
+        "line": line,
+        "form": form,
+        "on": on,
+        "rates": [
+            (partner, negotiation, rate)
+            for (partner, negotiation), rate in zip(rows, rates, strict=True)
+        ],
+        "notices": form.notices,
+        "nav": "lines",
+        "breadcrumbs": [
+            ("Tariff lines", reverse("negotiations:tariff_lines")),
+            (f"{line.importer.code} {line.hs_code}", None),
+        ],
+    }
+    if wants_fragment(request):
+        return render(request, "negotiations/tariff_line.html#rates", context)
+
+    context["measures"] = measures_covering(line)
+    context["issues"] = line.issues.select_related(
+        "negotiation__party_a", "negotiation__party_b"
+    ).order_by("negotiation__title", "name")
+    return render(request, "negotiations/tariff_line.html", context)
