@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "import_export",
+    # Only for its template (the admin's CSV import page): csvport has no models.
+    "csvport",
     "tariffs",
     "negotiations",
 ]

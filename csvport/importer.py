@@ -1,0 +1,278 @@
+"""Planning an import: a file's rows checked against its format and the database, with no
+HTTP in it, so the admin and `manage.py import_csv` show the same preview and errors.
+
+1. `plan_file(ImporterClass, data, ...)` reads the file, checks every row and returns a
+   `Plan`: per row, created, updated or unchanged, and every problem with its line, column
+   and reason. Nothing is written.
+2. `plan.apply()` writes it all in one transaction, or refuses when there is any problem.
+
+Rows are matched to the database by natural key, so importing a file twice changes
+nothing the second time. Lookups are loaded once per file and writes are batched.
+"""
+
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+
+from csvport.bulk import links_of, replace_links, write_rows
+from csvport.formats import Column, CsvFormat
+from csvport.parsers import INVALID, CellError
+from csvport.plans import CREATED, PROGRESS_EVERY, UNCHANGED, UPDATED, Plan, Progress, RowOutcome
+from csvport.problems import Problem
+from csvport.reading import CsvFileError, Row, Table, read_table
+from csvport.wording import did_you_mean
+
+AMBIGUOUS = object()  # a natural key that more than one row has
+
+
+def plan_file(
+    importer_class: type["Importer"],
+    data: bytes,
+    *,
+    max_bytes: int,
+    too_large_hint: str = "",
+    progress: Progress | None = None,
+) -> Plan:
+    """Read `data` and plan its import; the problems of an unreadable file are the plan's."""
+    csv_format = importer_class.format
+    try:
+        table = read_table(data, csv_format, max_bytes=max_bytes, too_large_hint=too_large_hint)
+    except CsvFileError as error:
+        return Plan(what=csv_format.what, noun=csv_format.noun, problems=error.problems)
+    if progress:
+        progress("read", len(table.rows), len(table.rows))
+    return importer_class(table, progress).plan()
+
+
+def changed_fields(old: dict, new: dict) -> tuple[str, ...]:
+    # Decimal("2.500") from the database equals Decimal("2.5"): no spurious update.
+    return tuple(name for name, value in new.items() if old[name] != value)
+
+
+class Importer:
+    """Plans the import of one `Table` of `format`; subclasses say what a row means."""
+
+    format: CsvFormat
+
+    def __init__(self, table: Table, progress: Progress | None = None):
+        self.table = table
+        self.progress = progress
+        self.problems: list[Problem] = list(table.problems)
+        self.notes: list[Problem] = []
+
+    def plan(self) -> Plan:
+        raise NotImplementedError
+
+    # --- helpers for subclasses ----------------------------------------------------------
+
+    def parse(self, row: Row, name: str):
+        """The row's cell of column `name`, parsed as the format says, or INVALID once
+        the problem is noted."""
+        try:
+            return self.format.column(name).parse(row.cells[name], name)
+        except CellError as error:
+            self.error(row, name, str(error))
+            return INVALID
+
+    def plain_values(self, row: Row) -> dict:
+        """The row's values for the fields of the model itself (by attname), parsed."""
+        meta = self.format.model._meta
+        return {
+            meta.get_field(column.target).attname: self.parse(row, column.name)
+            for column in self.format.columns
+            if column.plain and column.parse is not None
+        }
+
+    def check_provenance(self, row: Row) -> None:
+        """Parse the columns that are only checked (a fact's source), noting problems."""
+        for column in self.format.columns:
+            if not column.field and column.parse is not None:
+                self.parse(row, column.name)
+
+    def error(self, row: Row, column: str, message: str) -> None:
+        self.problems.append(Problem(line=row.line, column=column, message=message))
+
+    def checked(self, done: int) -> None:
+        if self.progress and (done % PROGRESS_EVERY == 0 or done == len(self.table.rows)):
+            self.progress("checked", done, len(self.table.rows))
+
+    def finish(self, rows: list[RowOutcome], related=(), writer=None) -> Plan:
+        order = {column: index for index, column in enumerate(self.format.names)}
+        self.problems.sort(key=lambda p: (p.line, order.get(p.column, -1), p.message))
+        return Plan(
+            what=self.format.what,
+            noun=self.format.noun,
+            problems=self.problems,
+            rows=sorted(rows),
+            related=list(related),
+            notes=sorted(self.notes),
+            writer=None if self.problems else writer,
+        )
+
+    def duplicate(self, row: Row, key, seen: dict) -> bool:
+        """Note a row whose natural key an earlier row of the file has; True if it is one."""
+        first = seen.setdefault(key, row.line)
+        if first == row.line:
+            return False
+        self.error(
+            row, "", f"the same {self.format.noun} as line {first}; remove one of the two lines."
+        )
+        return True
+
+
+class ModelImporter(Importer):
+    """A file whose rows are rows of `format.model`, found by the format's key.
+
+    Where a column's value goes is its `field`: a field of the model (`title`), a foreign
+    key named by a natural key (`country__code`: the country whose code the cell holds), or
+    a many-to-many relation listed in the cell (`participants__name`, the cell parsed to a
+    list). A column without a field is checked, not stored. Lookups are loaded once per
+    file; the model's own `clean()` checks each row.
+    """
+
+    # How a column's natural key is matched, when not as it is: names whatever their case.
+    lookup_keys: dict[str, Callable[[str], str]] = {}
+
+    def plan(self) -> Plan:
+        csv_format, model = self.format, self.format.model
+        self.lookups = {
+            column.name: self.lookup(column)
+            for column in csv_format.columns
+            if column.target and not column.plain
+        }
+        existing = self.existing()
+        seen: dict = {}
+        outcomes, creates, updates, links = [], [], [], []
+        for done, row in enumerate(self.table.rows, start=1):
+            before = len(self.problems)
+            values, relations = self.read_row(row)
+            self.checked(done)
+            key = tuple(values.get(name, INVALID) for name in csv_format.key_attnames)
+            if INVALID not in key and self.duplicate(row, key, seen):
+                continue
+            if len(self.problems) > before:
+                continue
+            self.check(row, values)
+            if len(self.problems) > before:
+                continue
+            label = self.label(row)
+            found = existing.get(key)
+            if found is None:
+                creates.append(values)
+                links.append((key, relations))
+                outcomes.append(RowOutcome(row.line, CREATED, label))
+                continue
+            pk, old_values, old_relations = found
+            changed = changed_fields(old_values, values) + changed_fields(old_relations, relations)
+            if not changed:
+                outcomes.append(RowOutcome(row.line, UNCHANGED, label))
+                continue
+            updates.append((pk, values))
+            links.append((key, relations))
+            columns = tuple(csv_format.attnames[name] for name in changed)
+            outcomes.append(RowOutcome(row.line, UPDATED, label, columns))
+
+        def write(progress):
+            write_rows(model, creates, updates, progress)
+            if csv_format.link_names and links:
+                keys = self.existing_rows().values_list("pk", *csv_format.key_attnames)
+                pks = {tuple(key): pk for pk, *key in keys}
+                for name in csv_format.link_names:
+                    replace_links(model, name, {pks[key]: found[name] for key, found in links})
+
+        return self.finish(outcomes, writer=write)
+
+    def existing_rows(self):
+        """The rows a file may match; all of them unless a subclass knows better."""
+        return self.format.model._default_manager.all()
+
+    def existing(self) -> dict:
+        """Natural key → (pk, values by attname, relations as sets of pks)."""
+        csv_format, model = self.format, self.format.model
+        wanted = (*csv_format.key_attnames, *csv_format.value_attnames)
+        rows = list(self.existing_rows().values("pk", *wanted))
+        pks = [row["pk"] for row in rows]
+        links = {name: links_of(model, name, pks) for name in csv_format.link_names}
+        return {
+            tuple(row[name] for name in csv_format.key_attnames): (
+                row["pk"],
+                {name: row[name] for name in wanted},
+                {name: frozenset(links[name][row["pk"]]) for name in csv_format.link_names},
+            )
+            for row in rows
+        }
+
+    def lookup(self, column: Column) -> dict:
+        """The rows a column may name, by natural key: the model the column's field leads
+        to, by the rest of the path."""
+        meta = self.format.model._meta
+        related = meta.get_field(column.target).related_model
+        key = self.lookup_keys.get(column.name, str)
+        table: dict = {}
+        for value, pk in related._default_manager.values_list(column.field.split("__", 1)[1], "pk"):
+            name = key(value)
+            table[name] = pk if table.get(name, pk) == pk else AMBIGUOUS
+        return table
+
+    def read_row(self, row: Row) -> tuple[dict, dict]:
+        """The row's values by attname and its relations by name; problems are noted."""
+        meta = self.format.model._meta
+        values, relations = {}, {}
+        for column in self.format.columns:
+            if column.parse is None:
+                continue
+            value = self.parse(row, column.name)
+            if not column.target:
+                continue
+            field = meta.get_field(column.target)
+            if value is not INVALID and field.many_to_many:
+                value = frozenset(self.find(row, column, item) for item in value)
+                value = INVALID if INVALID in value else value
+            elif value is not INVALID and not column.plain:
+                value = self.find(row, column, value) if value else None
+            (relations if field.many_to_many else values)[field.attname] = value
+        return values, relations
+
+    def find(self, row: Row, column: Column, value):
+        """The pk of the row `value` names in `column`'s lookup, or INVALID, noted."""
+        table = self.lookups[column.name]
+        pk = table.get(self.lookup_keys.get(column.name, str)(value))
+        if pk is AMBIGUOUS:
+            related = self.format.model._meta.get_field(column.target).related_model
+            self.error(
+                row,
+                column.name,
+                f"`{value}` names more than one {related._meta.verbose_name}: "
+                "choose it in the admin instead.",
+            )
+            return INVALID
+        if pk is None:
+            self.unknown(row, column, value, table)
+            return INVALID
+        return pk
+
+    def unknown(self, row: Row, column: Column, value, table: dict) -> None:
+        related = self.format.model._meta.get_field(column.target).related_model._meta
+        self.error(
+            row,
+            column.name,
+            f"there is no {related.verbose_name} `{value}`"
+            f"{did_you_mean(str(value), [str(name) for name in table], '')}: "
+            f"add it in the admin, or import the {related.verbose_name_plural} first.",
+        )
+
+    def check(self, row: Row, values: dict) -> None:
+        """The model's own rules across fields (`clean()`), as row problems."""
+        try:
+            self.format.model(**values).clean()
+        except ValidationError as error:
+            columns = self.format.attnames
+            meta = self.format.model._meta
+            for name, messages in error.message_dict.items():
+                column = columns.get(meta.get_field(name).attname, "") if name != "__all__" else ""
+                for message in messages:
+                    self.error(row, column, message)
+
+    def label(self, row: Row) -> str:
+        """What the preview calls the row: its natural key, as the file writes it."""
+        return " ".join(row.cells[name] for name in self.format.key)

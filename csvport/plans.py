@@ -1,0 +1,120 @@
+"""What importing a file would do, row by row, and doing it: all of it in one
+transaction, or nothing."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from django.db import IntegrityError, transaction
+
+from csvport.problems import Problem, Refused
+from csvport.wording import join_and, plural
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+OUTCOMES = (CREATED, UPDATED, UNCHANGED)
+
+# (stage, done, total): rows "read", then "checked", then "written"; the command prints it.
+Progress = Callable[[str, int, int], None]
+PROGRESS_EVERY = 10_000
+
+
+class RowOutcome(NamedTuple):
+    line: int
+    outcome: str
+    label: str
+    changed: tuple[str, ...] = ()  # for an update: the columns whose values change
+
+
+@dataclass
+class Related:
+    """Rows of another model an import creates or updates on the way (a position's round)."""
+
+    model: Any
+    created: int = 0
+    updated: int = 0
+
+    @property
+    def noun(self) -> str:
+        return str(self.model._meta.verbose_name)
+
+
+class ImportRefused(Refused):
+    """The file has problems, or the database changed under the import; nothing was written."""
+
+
+@dataclass
+class Plan:
+    """What importing a file would do; `apply()` does it."""
+
+    what: str  # "positions"
+    noun: str  # "position"
+    problems: list[Problem] = field(default_factory=list)
+    rows: list[RowOutcome] = field(default_factory=list)
+    related: list[Related] = field(default_factory=list)
+    # Not errors, but worth a look before confirming ("issue `auots` will be created").
+    notes: list[Problem] = field(default_factory=list)
+    writer: Callable[[Progress | None], None] | None = None
+    applied: bool = False
+    attempted: bool = False
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(OUTCOMES, 0)
+        for row in self.rows:
+            counts[row.outcome] += 1
+        return counts
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.problems)
+
+    @property
+    def changes(self) -> list[RowOutcome]:
+        return [row for row in self.rows if row.outcome != UNCHANGED]
+
+    def summary(self) -> str:
+        """ "298 positions to create, 2 to update, 0 unchanged" (or "created", once applied)."""
+        counts = self.counts
+        verbs = ("created", "updated") if self.applied else ("to create", "to update")
+        return (
+            f"{plural(counts[CREATED], self.noun)} {verbs[0]}, {counts[UPDATED]:,} {verbs[1]}, "
+            f"{counts[UNCHANGED]:,} unchanged"
+        )
+
+    def related_summary(self) -> str:
+        """ "also 1 round and 3 issues to create; 1 source to update", or ""."""
+        verbs = ("created", "updated") if self.applied else ("to create", "to update")
+        parts = []
+        for attribute, verb in zip(("created", "updated"), verbs, strict=True):
+            items = [
+                plural(getattr(related, attribute), related.noun)
+                for related in self.related
+                if getattr(related, attribute)
+            ]
+            if items:
+                parts.append(f"{join_and(items)} {verb}")
+        return f"also {'; '.join(parts)}" if parts else ""
+
+    def apply(self, progress: Progress | None = None) -> None:
+        """Write everything in one transaction, or nothing."""
+        if self.problems:
+            raise ImportRefused(self.problems)
+        if self.attempted:
+            # A failed attempt leaves primary keys on the rows it meant to create.
+            raise RuntimeError("A plan is applied once; plan the file again.")
+        self.attempted = True
+        try:
+            with transaction.atomic():
+                if self.writer is not None:
+                    self.writer(progress)
+        except IntegrityError as error:
+            # Someone changed the same rows between the check and the write.
+            raise ImportRefused(
+                [
+                    Problem(
+                        message="the database changed while the file was being imported "
+                        f"({error}); nothing was written: import the file again."
+                    )
+                ]
+            ) from error
+        self.applied = True
