@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
+from csvport.admin_import import CsvImportAdmin
 from negotiations.importers import PositionImporter
 from negotiations.models import (
     Issue,
@@ -18,7 +19,6 @@ from negotiations.models import (
     TalkRound,
     party_countries,
 )
-from tariffs.csvadmin import CsvImportAdmin
 from tariffs.models import Country
 
 

@@ -1,66 +1,40 @@
-"""The CSV import of stated positions, in the format fixed in DESIGN.md and the README.
+"""The CSV imports of the negotiations app (formats declared in `negotiations.csv_formats`;
+the engine, plan then apply, is `csvport`'s).
 
-Plain functions and classes with no HTTP in them (see `tariffs.importers` for the two
-steps, plan and apply). A row names everything by natural key: the negotiation by slug,
-the round by number, the party by ISO code, the speaker by name, the issue by slug, the
-source by URL. Rounds and issues the file names are created when missing (a round only
-with its date); negotiations, countries and officials must exist: an unknown name is an
-error, never a silently created row.
+A row names everything by natural key: the negotiation by slug, the round by number, the
+party by ISO code, the speaker by name, the issue by slug, the source by URL. A positions
+file creates the rounds and issues it names when missing (a round only with its date);
+negotiations, countries and officials must exist: an unknown name is an error, never a
+silently created row. The other formats are one model row per file row.
 """
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from negotiations.models import (
-    Issue,
-    Negotiation,
-    Official,
-    Source,
-    Stance,
-    StatedPosition,
-    TalkRound,
-)
-from tariffs.csvkit import POSITION_COLUMNS
-from tariffs.csvread import Problem
-from tariffs.importers import (
-    CREATED,
-    INVALID,
-    UNCHANGED,
-    UPDATED,
-    CellError,
-    Importer,
-    Plan,
-    Related,
-    RowOutcome,
-    changed_fields,
-    chunks,
-    closest,
-    did_you_mean,
-    parse_choice,
-    parse_date,
-    parse_rate,
-    parse_text,
-    parse_url,
-    update_rows,
-    write_rows,
-)
-from tariffs.models import Confidence
+from django.db import models
 
-# django.core.validators.slug_re, compiled eagerly: the lazy one costs a lookup per row.
-SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+\Z")
-MAX_ROUND = 32767  # a PositiveSmallIntegerField
+from csvport.bulk import chunks, update_rows, write_rows
+from csvport.importer import Importer, ModelImporter, changed_fields
+from csvport.parsers import INVALID
+from csvport.plans import CREATED, UNCHANGED, UPDATED, Plan, Related, RowOutcome
+from csvport.problems import Problem
+from csvport.wording import closest, did_you_mean
+from negotiations.csv_formats import (
+    ISSUES,
+    MILESTONES,
+    NEGOTIATIONS,
+    OFFICIALS,
+    POSITIONS,
+    ROUNDS,
+    SLUG_RE,
+    SOURCES,
+)
+from negotiations.models import Issue, Negotiation, Official, Source, StatedPosition, TalkRound
+from tariffs.hs import normalize_hs_code
+from tariffs.importers import CountryCells
+from tariffs.models import TariffLine
+
 ISSUE_SLUG_LENGTH = Issue._meta.get_field("slug").max_length
-# What an import may change in a position (its natural key aside), and the column of the
-# file each comes from, to say what an update changes.
-POSITION_FIELDS = {
-    "speaker_id": "speaker",
-    "stance": "stance",
-    "target_rate_pct": "target_rate_pct",
-    "source": "source_url",
-    "stated_on": "published_on",
-    "confidence": "confidence",
-}
 
 
 def official_key(name: str) -> str:
@@ -79,39 +53,35 @@ class _Position:
     round_key: tuple[int, int]  # (negotiation pk, number)
     party: int
     issue_key: tuple[int, str]  # (negotiation pk, slug)
-    statement: str
     speaker: int | None
-    stance: str
-    target_rate_pct: object
+    values: dict  # the position's own fields (statement, stance, …), by attname
     source_key: object  # a URL, or (publisher, title, date) for a source without one; or None
     source_title: str
     source_publisher: str
-    published_on: object
-    confidence: str
+
+    @property
+    def published_on(self):
+        return self.values["stated_on"]
 
 
 def _with_ids(values: dict) -> dict:
     """Foreign keys as ids, once the rows they point to are saved: setting an id costs far
     less than setting an object, over 100,000 new positions."""
-    values = dict(values)
-    for name in ("round", "issue", "source"):
-        if name in values:
-            related = values.pop(name)
-            values[f"{name}_id"] = None if related is None else related.pk
-    return values
+    return {
+        name: value.pk if isinstance(value, models.Model) else value
+        for name, value in values.items()
+    }
 
 
 def _shorten(text: str, length: int = 60) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-class PositionImporter(Importer):
+class PositionImporter(CountryCells, Importer):
     """One row per stated position; the key is negotiation + round + party + issue +
     statement. Rounds, issues and sources the rows name are created or updated with them."""
 
-    what = "positions"
-    noun = "position"
-    columns = POSITION_COLUMNS
+    format = POSITIONS
 
     def plan(self) -> Plan:
         self.load_lookups()
@@ -121,14 +91,11 @@ class PositionImporter(Importer):
         self.round_dates: dict[tuple[int, int], tuple] = {}
         self.new_issue_lines: dict[tuple[int, str], int] = {}
         for done, row in enumerate(self.table.rows, start=1):
-            key = (
-                row.cells["negotiation"],
-                row.cells["round"],
-                row.cells["party"].upper(),
-                row.cells["issue"],
-                row.cells["statement"],
+            key = tuple(
+                row.cells[name].upper() if name == "party" else row.cells[name]
+                for name in POSITIONS.key
             )
-            duplicate = all(key) and self.duplicate(row, key, seen, "position")
+            duplicate = all(key) and self.duplicate(row, key, seen)
             position = self.read_row(row)
             if position is not None and not duplicate:
                 read.append(position)
@@ -146,14 +113,7 @@ class PositionImporter(Importer):
             update_rows(
                 Source,
                 [
-                    (
-                        s.pk,
-                        {
-                            "title": s.title,
-                            "publisher": s.publisher,
-                            "published_on": s.published_on,
-                        },
-                    )
+                    (s.pk, {name: getattr(s, name) for name in SOURCES.value_attnames})
                     for s in changed_sources
                 ],
             )
@@ -167,9 +127,9 @@ class PositionImporter(Importer):
             )
 
         related = [
-            Related("round", created=len(new_rounds)),
-            Related("issue", created=len(new_issues)),
-            Related("source", created=len(new_sources), updated=len(changed_sources)),
+            Related(TalkRound, created=len(new_rounds)),
+            Related(Issue, created=len(new_issues)),
+            Related(Source, created=len(new_sources), updated=len(changed_sources)),
         ]
         return self.finish(outcomes, related, write)
 
@@ -191,23 +151,11 @@ class PositionImporter(Importer):
         self.officials: dict[str, list[Official]] = defaultdict(list)
         for official in Official.objects.select_related("country"):
             self.officials[official_key(official.name)].append(official)
+        keys, fields = POSITIONS.key_attnames, POSITIONS.value_attnames
+        positions = StatedPosition.objects.filter(round__negotiation__in=wanted)
         self.existing = {
-            (round_, party, issue, statement): (pk, dict(zip(POSITION_FIELDS, values, strict=True)))
-            for pk, round_, party, issue, statement, *values in StatedPosition.objects.filter(
-                round__negotiation__in=wanted
-            ).values_list(
-                "pk",
-                "round_id",
-                "party_id",
-                "issue_id",
-                "statement",
-                "speaker_id",
-                "stance",
-                "target_rate_pct",
-                "source_id",
-                "stated_on",
-                "confidence",
-            )
+            row[1 : len(keys) + 1]: (row[0], dict(zip(fields, row[len(keys) + 1 :], strict=True)))
+            for row in positions.values_list("pk", *keys, *fields)
         }
 
     # --- one row --------------------------------------------------------------------------------
@@ -215,24 +163,13 @@ class PositionImporter(Importer):
     def read_row(self, row) -> _Position | None:
         before = len(self.problems)
         negotiation = self.negotiation(row)
-        number = self.cell(row, "round", self.round_number)
-        round_date = self.cell(row, "round_date", parse_date)
+        number = self.parse(row, "round")
+        round_date = self.parse(row, "round_date")
         party = self.party(row, negotiation)
         speaker = self.speaker(row, party)
         issue_slug = self.issue(row, negotiation)
-        stance = self.cell(row, "stance", parse_choice, "stance", self.stances)
-        target = self.cell(row, "target_rate_pct", parse_rate)
-        statement = self.cell(
-            row,
-            "statement",
-            parse_text,
-            "statement",
-            max_length=1000,
-            required="every position needs the statement, a short quote or paraphrase.",
-        )
-        published_on = self.cell(row, "published_on", parse_date)
-        source_key = self.source(row, published_on)
-        confidence = self.cell(row, "confidence", parse_choice, "confidence", self.confidences)
+        values = self.plain_values(row)  # statement, stance, target rate, date, confidence
+        source_key = self.source(row, values["stated_on"])
         round_key = None
         if negotiation is not INVALID and number is not INVALID and round_date is not INVALID:
             round_key = self.round_key(row, negotiation, number, round_date)
@@ -244,21 +181,16 @@ class PositionImporter(Importer):
             round_key=round_key,
             party=party,
             issue_key=(negotiation.pk, issue_slug),
-            statement=statement,
             speaker=speaker,
-            stance=stance,
-            target_rate_pct=target,
+            values=values,
             source_key=source_key,
             source_title=row.cells["source_title"],
             source_publisher=row.cells["source_publisher"],
-            published_on=published_on,
-            confidence=confidence,
         )
 
     def negotiation(self, row):
-        slug = row.cells["negotiation"]
-        if not slug:
-            self.error(row, "negotiation", "negotiation is empty; write the negotiation's slug.")
+        slug = self.parse(row, "negotiation")
+        if slug is INVALID:
             return INVALID
         if slug not in self.negotiations:
             self.error(
@@ -269,14 +201,6 @@ class PositionImporter(Importer):
             )
             return INVALID
         return self.negotiations[slug]
-
-    @staticmethod
-    def round_number(text: str) -> int:
-        if not text:
-            raise CellError("round is empty; write the round's number, such as 2.")
-        if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_ROUND:
-            raise CellError(f"`{text}` is not a round number: write a whole number such as 2.")
-        return int(text)
 
     def round_key(self, row, negotiation, number, round_date):
         """The round's key; a round that does not exist is created with the row's date."""
@@ -411,16 +335,10 @@ class PositionImporter(Importer):
     def known_issues(self, negotiation) -> list[str]:
         return [slug for pk, slug in self.issues if pk == negotiation.pk]
 
-    # Enum .values is rebuilt on every access: read once.
-    stances = tuple(Stance.values)
-    confidences = tuple(Confidence.values)
-
     def source(self, row, published_on):
-        url = self.cell(row, "source_url", parse_url)
-        title = self.cell(row, "source_title", parse_text, "source_title", max_length=300)
-        publisher = self.cell(
-            row, "source_publisher", parse_text, "source_publisher", max_length=200
-        )
+        url = self.parse(row, "source_url")
+        title = self.parse(row, "source_title")
+        publisher = self.parse(row, "source_publisher")
         if INVALID in (url, title, publisher):
             return INVALID
         if (url or title) and not publisher:
@@ -507,44 +425,125 @@ class PositionImporter(Importer):
 
     def outcomes(self, read, rounds, issues, sources):
         outcomes, creates, updates = [], [], []
+        key_fields = POSITIONS.key_attnames
         for position in read:
             round_ = rounds[position.round_key]
             issue = issues[position.issue_key]
             source = sources.get(position.source_key) if position.source_key else None
             values = {
+                **position.values,
+                "round_id": round_,
+                "party_id": position.party,
+                "issue_id": issue,
                 "speaker_id": position.speaker,
-                "stance": position.stance,
-                "target_rate_pct": position.target_rate_pct,
-                "source": source,
+                "source_id": source,
                 "stated_on": position.published_on or round_.start_date,
-                "confidence": position.confidence,
             }
             label = (
                 f"{self.code_of[position.party]} on {position.issue_key[1]}, round "
-                f"{round_.number}: {position.stance} – {_shorten(position.statement)}"
+                f"{round_.number}: {values['stance']} – {_shorten(values['statement'])}"
             )
-            key = (round_.pk, position.party, issue.pk, position.statement)
+            key = tuple(_with_ids({name: values[name] for name in key_fields}).values())
             found = self.existing.get(key) if round_.pk and issue.pk else None
             if found is None:
-                creates.append(
-                    {
-                        "round": round_,
-                        "party_id": position.party,
-                        "issue": issue,
-                        "statement": position.statement,
-                        **values,
-                    }
-                )
+                creates.append(values)
                 outcomes.append(RowOutcome(position.line, CREATED, label))
                 continue
             pk, old = found
             # A source about to be created has no pk yet: it differs from any stored one.
-            compared = {**values, "source": source.pk or source if source else None}
+            compared = {name: values[name] for name in old}
+            compared["source_id"] = source.pk or source if source else None
             changed = changed_fields(old, compared)
             if changed:
-                updates.append((pk, values))
-                columns = tuple(POSITION_FIELDS[name] for name in changed)
+                updates.append((pk, {name: values[name] for name in old}))
+                columns = tuple(POSITIONS.attnames[name] for name in changed)
                 outcomes.append(RowOutcome(position.line, UPDATED, label, columns))
             else:
                 outcomes.append(RowOutcome(position.line, UNCHANGED, label))
         return outcomes, creates, updates
+
+
+class NegotiationImporter(CountryCells, ModelImporter):
+    """One row per negotiation; the key is its slug."""
+
+    format = NEGOTIATIONS
+
+
+class OfficialImporter(CountryCells, ModelImporter):
+    """One row per official; the key is name + country."""
+
+    format = OFFICIALS
+
+
+class SourceImporter(ModelImporter):
+    """One row per source; the key is its URL."""
+
+    format = SOURCES
+
+
+class RoundImporter(ModelImporter):
+    """One row per round; the key is negotiation + number. The participants the row names
+    (whatever the case and spacing) replace the round's."""
+
+    format = ROUNDS
+    lookup_keys = {"participants": official_key}
+
+    def label(self, row) -> str:
+        return f"{row.cells['negotiation']} round {row.cells['round']}"
+
+
+class MilestoneImporter(ModelImporter):
+    """One row per milestone; the key is negotiation + date + title."""
+
+    format = MILESTONES
+
+
+class IssueImporter(ModelImporter):
+    """One row per issue; the key is negotiation + slug. The lines the row names, of one
+    importer, replace the issue's."""
+
+    format = ISSUES
+
+    def lookup(self, column):
+        if column.name != "lines":
+            return super().lookup(column)
+        lines = TariffLine.objects.values_list("importer__code", "hs_code", "pk")
+        return {(importer, hs_code): pk for importer, hs_code, pk in lines}
+
+    def read_row(self, row):
+        if row.cells["lines"] and not row.cells["lines_importer"]:
+            self.error(
+                row,
+                "lines_importer",
+                "lines_importer is empty; write the ISO code of the country whose tariff "
+                "lines `lines` names.",
+            )
+        return super().read_row(row)
+
+    def find(self, row, column, value):
+        if column.name != "lines":
+            return super().find(row, column, value)
+        importer = row.cells["lines_importer"].upper()
+        pk = self.lookups["lines"].get((importer, normalize_hs_code(value)))
+        if pk is None:
+            if importer:
+                self.error(
+                    row,
+                    "lines",
+                    f"{importer} has no tariff line {value}: import the line first (tariff "
+                    "lines), or add it in the admin.",
+                )
+            return INVALID
+        return pk
+
+
+# Every kind of file, in an order that imports a whole set: what a file names comes first.
+IMPORTERS = (
+    NegotiationImporter,
+    OfficialImporter,
+    SourceImporter,
+    RoundImporter,
+    MilestoneImporter,
+    IssueImporter,
+    PositionImporter,
+)

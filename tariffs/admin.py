@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tariffs.csvadmin import CsvImportAdmin
+from csvport.admin_import import CsvImportAdmin
 from tariffs.hs import normalize_hs_code
 from tariffs.importers import TariffLineImporter, TariffMeasureImporter
 from tariffs.models import Country, TariffLine, TariffMeasure, TradeValue

@@ -1,556 +1,62 @@
-"""CSV imports of tariff data, and what every import shares (positions live in
-`negotiations.importers`).
+"""The CSV imports of tariff data: tariff lines and tariff measures (formats declared in
+`tariffs.csv_formats`; the engine is `csvport`'s)."""
 
-An import is two steps with no HTTP in them, so the admin and `manage.py import_csv` show
-the same preview and the same errors:
+from dataclasses import dataclass
 
-1. `plan_file(ImporterClass, data, ...)` reads the file, checks every row against the
-   schema and the database, and returns a `Plan`: per row, created, updated or unchanged,
-   and every problem with its line, column and reason. Nothing is written.
-2. `plan.apply()` writes it all in one transaction, or refuses when there is any problem.
-
-Rows are matched to the database by natural key, so importing a file twice changes
-nothing the second time. Lookups are loaded once per file and writes are batched: a
-100,000-row file costs a few dozen queries, not one per row.
-"""
-
-import difflib
-import functools
-import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal, InvalidOperation
-from typing import NamedTuple
-
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
-from django.db import IntegrityError, connections, models, router, transaction
-from django.utils import timezone
-
-from tariffs.csvread import CsvFileError, Problem, Table, read_table
-from tariffs.hs import normalize_hs_code, validate_hs_code
-from tariffs.models import MAX_RATE, Confidence, Country, MeasureKind, TariffLine, TariffMeasure
-
-CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
-OUTCOMES = (CREATED, UPDATED, UNCHANGED)
-
-# (stage, done, total): rows "read", then "checked", then "written"; the command prints it.
-Progress = Callable[[str, int, int], None]
-PROGRESS_EVERY = 10_000
-BATCH_SIZE = 2_000
+from csvport.bulk import links_of, replace_links, write_rows
+from csvport.importer import Importer, ModelImporter, changed_fields
+from csvport.parsers import INVALID
+from csvport.plans import CREATED, UNCHANGED, UPDATED, Plan, RowOutcome
+from csvport.problems import Problem
+from csvport.wording import did_you_mean
+from tariffs.csv_formats import TARIFF_LINES, TARIFF_MEASURES
+from tariffs.hs import normalize_hs_code
+from tariffs.models import Country, TariffLine, TariffMeasure
 
 
-class RowOutcome(NamedTuple):
-    line: int
-    outcome: str
-    label: str
-    changed: tuple[str, ...] = ()  # for an update: the columns whose values change
-
-
-@dataclass
-class Related:
-    """Rows of another model an import creates or updates on the way (a position's round)."""
-
-    noun: str  # singular: "round"
-    created: int = 0
-    updated: int = 0
-
-
-class ImportRefused(Exception):
-    """The file has problems, or the database changed under the import; nothing was written."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(problem) for problem in problems))
-
-
-@dataclass
-class Plan:
-    """What importing a file would do; `apply()` does it."""
-
-    what: str  # "positions"
-    noun: str  # "position"
-    problems: list[Problem] = field(default_factory=list)
-    rows: list[RowOutcome] = field(default_factory=list)
-    related: list[Related] = field(default_factory=list)
-    # Not errors, but worth a look before confirming ("issue `auots` will be created").
-    notes: list[Problem] = field(default_factory=list)
-    writer: Callable[[Progress | None], None] | None = None
-    applied: bool = False
-    attempted: bool = False
-
-    @property
-    def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(OUTCOMES, 0)
-        for row in self.rows:
-            counts[row.outcome] += 1
-        return counts
-
-    @property
-    def refused(self) -> bool:
-        return bool(self.problems)
-
-    @property
-    def changes(self) -> list[RowOutcome]:
-        return [row for row in self.rows if row.outcome != UNCHANGED]
-
-    def summary(self) -> str:
-        """ "298 positions to create, 2 to update, 0 unchanged" (or "created", once applied)."""
-        counts = self.counts
-        verbs = ("created", "updated") if self.applied else ("to create", "to update")
-        return (
-            f"{plural(counts[CREATED], self.noun)} {verbs[0]}, {counts[UPDATED]:,} {verbs[1]}, "
-            f"{counts[UNCHANGED]:,} unchanged"
-        )
-
-    def related_summary(self) -> str:
-        """ "also 1 round and 3 issues to create; 1 source to update", or ""."""
-        verbs = ("created", "updated") if self.applied else ("to create", "to update")
-        parts = []
-        for attribute, verb in zip(("created", "updated"), verbs, strict=True):
-            items = [
-                plural(getattr(related, attribute), related.noun)
-                for related in self.related
-                if getattr(related, attribute)
-            ]
-            if items:
-                parts.append(f"{join_and(items)} {verb}")
-        return f"also {'; '.join(parts)}" if parts else ""
-
-    def apply(self, progress: Progress | None = None) -> None:
-        """Write everything in one transaction, or nothing."""
-        if self.problems:
-            raise ImportRefused(self.problems)
-        if self.attempted:
-            # A failed attempt leaves primary keys on the rows it meant to create.
-            raise RuntimeError("A plan is applied once; plan the file again.")
-        self.attempted = True
-        try:
-            with transaction.atomic():
-                if self.writer is not None:
-                    self.writer(progress)
-        except IntegrityError as error:
-            # Someone changed the same rows between the check and the write.
-            raise ImportRefused(
-                [
-                    Problem(
-                        message="the database changed while the file was being imported "
-                        f"({error}); nothing was written: import the file again."
-                    )
-                ]
-            ) from error
-        self.applied = True
-
-
-def plan_file(
-    importer_class: type["Importer"],
-    data: bytes,
-    *,
-    max_bytes: int,
-    too_large_hint: str = "",
-    progress: Progress | None = None,
-) -> Plan:
-    """Read `data` and plan its import; the problems of an unreadable file are the plan's."""
-    try:
-        table = read_table(
-            data,
-            importer_class.columns,
-            max_bytes=max_bytes,
-            what=importer_class.what,
-            too_large_hint=too_large_hint,
-        )
-    except CsvFileError as error:
-        return Plan(what=importer_class.what, noun=importer_class.noun, problems=error.problems)
-    if progress:
-        progress("read", len(table.rows), len(table.rows))
-    return importer_class(table, progress).plan()
-
-
-# --- reading cells ---------------------------------------------------------------------------
-
-
-class CellError(ValueError):
-    """A cell's value is not acceptable; the message says why, in the editor's terms."""
-
-
-INVALID = object()  # a cell that had a problem; the row will not be imported
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
-
-
-def join_and(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def closest(value: str, candidates: Iterable[str]) -> str | None:
-    match = difflib.get_close_matches(value, list(candidates), n=1, cutoff=0.6)
-    return match[0] if match else None
-
-
-def did_you_mean(value: str, candidates: Iterable[str], otherwise: str = "") -> str:
-    match = closest(value, candidates)
-    return f"; did you mean `{match}`?" if match else otherwise
-
-
-def parse_text(text: str, column: str, *, max_length: int, required: str = "") -> str:
-    """`required`: the reason an empty cell is refused; empty when it may be empty."""
-    if not text and required:
-        raise CellError(f"{column} is empty; {required}")
-    if len(text) > max_length:
-        raise CellError(f"{column} is too long: {len(text):,} characters, at most {max_length:,}.")
-    return text
-
-
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def parse_date(text: str) -> date | None:
-    if not text:
-        return None
-    try:
-        if _ISO_DATE.match(text):
-            return date.fromisoformat(text)
-    except ValueError:
-        pass
-    raise CellError(
-        f"`{text}` is not a date: write it YYYY-MM-DD, such as 2025-05-01 (a spreadsheet "
-        "may have reformatted the column; format it as text)."
+def not_a_country(text: str, codes) -> str:
+    return (
+        f"`{text}` is not a country: write an ISO 3166-1 alpha-3 code such as JPN or USA "
+        f"(EUU for the EU){did_you_mean(text.upper(), codes, '.')}"
     )
 
 
-_DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
-
-
-def parse_rate(text: str, *, required: bool = False) -> Decimal | None:
-    """A rate in percent, 0 to 1000 with at most 3 decimals; "2.5%" (a spreadsheet's
-    percent format) is 2.5."""
-    if not text:
-        if required:
-            raise CellError("the rate is empty; write a number of percent such as 2.5.")
-        return None
-    number = text.removesuffix("%").strip()
-    try:
-        value = Decimal(number)
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite():
-        hint = (
-            f" with a decimal point: {number.replace(',', '.')}"
-            if _DECIMAL_COMMA.match(number)
-            else " such as 2.5"
-        )
-        raise CellError(f"`{text}` is not a rate: write a number of percent{hint}.")
-    if not 0 <= value <= MAX_RATE:
-        raise CellError(f"`{text}` is not a rate between 0 and 1000 percent.")
-    if value != value.quantize(Decimal("0.001")):
-        raise CellError(f"`{text}` has more than 3 decimals.")
-    return value
-
-
-def choice_key(text: str) -> str:
-    return text.strip().lower().replace(" ", "_").replace("-", "_")
-
-
-def parse_choice(text: str, column: str, choices: Sequence[str]) -> str:
-    """One of `choices`; case, spaces and hyphens do not matter ("Discuss only")."""
-    key = choice_key(text)
-    if key in choices:
-        return key
-    if not text:
-        raise CellError(f"{column} is empty; write one of: {', '.join(choices)}.")
-    raise CellError(
-        f"`{text}` is not a {column}{did_you_mean(key, choices)} (one of: {', '.join(choices)})."
-    )
-
-
-_validate_url = URLValidator(schemes=["http", "https"])
-
-
-@functools.lru_cache(maxsize=100_000)
-def _is_url(text: str) -> bool:
-    # Many rows cite one source: validating each URL once saves most of the work.
-    try:
-        _validate_url(text)
-    except ValidationError:
-        return False
-    return True
-
-
-def parse_url(text: str, *, max_length: int = 500) -> str:
-    if not text:
-        return ""
-    if not _is_url(text):
-        raise CellError(f"`{text}` is not a web address: write a full http:// or https:// URL.")
-    if len(text) > max_length:
-        raise CellError(f"the URL is too long: {len(text):,} characters, at most {max_length}.")
-    return text
-
-
-def parse_yes_no(text: str) -> bool:
-    key = text.lower()
-    if key in {"yes", "y", "true", "1"}:
-        return True
-    if key in {"no", "n", "false", "0", ""}:
-        return False
-    raise CellError(f"`{text}` is not yes or no.")
-
-
-def split_list(text: str) -> list[str]:
-    """Codes separated by spaces (commas and semicolons do too)."""
-    return [item for item in re.split(r"[\s,;]+", text) if item]
-
-
-class Importer:
-    """Plans the import of one `Table`; subclasses say what a row means."""
-
-    what = ""  # the format, plural: "positions"
-    noun = ""  # one row's thing: "position"
-    columns: tuple[str, ...] = ()
-
-    def __init__(self, table: Table, progress: Progress | None = None):
-        self.table = table
-        self.progress = progress
-        self.problems: list[Problem] = list(table.problems)
-        self.notes: list[Problem] = []
-
-    def plan(self) -> Plan:
-        raise NotImplementedError
-
-    # --- helpers for subclasses ----------------------------------------------------------
-
-    def cell(self, row, column: str, parse, *args, **kwargs):
-        """`parse(row's cell, ...)`, or INVALID once the problem is noted."""
-        try:
-            return parse(row.cells[column], *args, **kwargs)
-        except CellError as error:
-            self.error(row, column, str(error))
-            return INVALID
-
-    def error(self, row, column: str, message: str) -> None:
-        self.problems.append(Problem(line=row.line, column=column, message=message))
-
-    def checked(self, done: int) -> None:
-        if self.progress and (done % PROGRESS_EVERY == 0 or done == len(self.table.rows)):
-            self.progress("checked", done, len(self.table.rows))
+class CountryCells:
+    """For importers whose rows name countries by their ISO code."""
 
     def countries(self) -> dict[str, int]:
         return dict(Country.objects.values_list("code", "pk"))
 
     def country(self, row, column: str, codes: dict[str, int]) -> int | object:
-        code = row.cells[column].upper()
-        if not code:
-            self.error(row, column, f"{column} is empty; write an ISO 3166-1 alpha-3 code.")
+        code = self.parse(row, column)
+        if code is INVALID:
             return INVALID
         if code not in codes:
-            self.error(
-                row,
-                column,
-                f"`{row.cells[column]}` is not a country: write an ISO 3166-1 alpha-3 code "
-                f"such as JPN or USA (EUU for the EU){did_you_mean(code, codes, '.')}",
-            )
+            self.error(row, column, not_a_country(row.cells[column], codes))
             return INVALID
         return codes[code]
 
-    def finish(self, rows: list[RowOutcome], related=(), writer=None) -> Plan:
-        order = {column: index for index, column in enumerate(self.columns)}
-        self.problems.sort(key=lambda p: (p.line, order.get(p.column, -1), p.message))
-        return Plan(
-            what=self.what,
-            noun=self.noun,
-            problems=self.problems,
-            rows=sorted(rows),
-            related=list(related),
-            notes=sorted(self.notes),
-            writer=None if self.problems else writer,
-        )
-
-    def duplicate(self, row, key, seen: dict, what: str) -> bool:
-        """Note a row whose natural key an earlier row of the file has; True if it is one."""
-        first = seen.setdefault(key, row.line)
-        if first == row.line:
-            return False
-        self.error(row, "", f"the same {what} as line {first}; remove one of the two lines.")
-        return True
+    def unknown(self, row, column, value, table) -> None:
+        # A ModelImporter's lookup of a country column: say what a country code is.
+        if self.format.model._meta.get_field(column.target).related_model is Country:
+            self.error(row, column.name, not_a_country(row.cells[column.name], table))
+        else:
+            super().unknown(row, column, value, table)
 
 
-def changed_fields(old: dict, new: dict) -> tuple[str, ...]:
-    # Decimal("2.500") from the database equals Decimal("2.5"): no spurious update.
-    return tuple(name for name, value in new.items() if old[name] != value)
-
-
-def chunks(items: Sequence, size: int = BATCH_SIZE):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def write_rows(
-    model: type[models.Model],
-    creates: list[dict],
-    updates: list[tuple[int, dict]],
-    progress: Progress | None,
-) -> None:
-    """Insert and update in batches; an update skips auto_now, so updated_at is set here."""
-    total, done = len(creates) + len(updates), 0
-    for batch in chunks(creates):
-        model.objects.bulk_create([model(**values) for values in batch])
-        done += len(batch)
-        if progress:
-            progress("written", done, total)
-    now = timezone.now()
-    for batch in chunks(updates):
-        update_rows(model, [(pk, {**values, "updated_at": now}) for pk, values in batch])
-        done += len(batch)
-        if progress:
-            progress("written", done, total)
-
-
-def update_rows(model: type[models.Model], rows: list[tuple[int, dict]]) -> None:
-    """Set the fields each row's dict names (by attname: `source_id`), by primary key.
-
-    Django's bulk_update builds a filtered CASE WHEN per row and field, about 2 ms a row:
-    four minutes for 100,000 corrected positions. On PostgreSQL one UPDATE … FROM
-    unnest(one array per column) per batch takes seconds (Django's bulk_create does the
-    same); other databases (SQLite for `make run`) take the plain path.
-    """
-    if not rows:
-        return
-    names = list(rows[0][1])
-    connection = connections[router.db_for_write(model)]
-    if connection.vendor != "postgresql":
-        model.objects.bulk_update(
-            [model(pk=pk, **values) for pk, values in rows],
-            [model._meta.get_field(name).name for name in names],
-        )
-        return
-    meta, quote = model._meta, connection.ops.quote_name
-    fields = [meta.get_field(name) for name in names]
-    table, key, key_type = quote(meta.db_table), quote(meta.pk.column), meta.pk.db_type(connection)
-    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
-    columns = ", ".join(f"c{i}" for i in range(len(fields)))
-    assignments = ", ".join(f"{quote(field.column)} = v.c{i}" for i, field in enumerate(fields))
-    sql = (
-        f"UPDATE {table} SET {assignments} FROM unnest(%s::{key_type}[], {arrays}) "
-        f"AS v(pk, {columns}) WHERE {table}.{key} = v.pk"
-    )
-    for batch in chunks(rows):
-        params = [[pk for pk, _ in batch]] + [
-            [field.get_db_prep_save(values[name], connection) for _, values in batch]
-            for name, field in zip(names, fields, strict=True)
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-
-
-# --- tariff lines ------------------------------------------------------------------------------
-
-TARIFF_LINE_COLUMNS = ("importer", "hs_code", "description", "base_rate_pct")
-
-
-class TariffLineImporter(Importer):
+class TariffLineImporter(CountryCells, ModelImporter):
     """One row per line of an importer's tariff; the key is importer + HS code."""
 
-    what = "tariff lines"
-    noun = "tariff line"
-    columns = TARIFF_LINE_COLUMNS
+    format = TARIFF_LINES
 
-    def plan(self) -> Plan:
-        codes = self.countries()
-        importers = {codes.get(row.cells["importer"].upper()) for row in self.table.rows}
-        existing = {
-            (importer, hs_code): (pk, {"description": description, "base_rate_pct": rate})
-            for pk, importer, hs_code, description, rate in TariffLine.objects.filter(
-                importer__in=importers - {None}
-            ).values_list("pk", "importer_id", "hs_code", "description", "base_rate_pct")
-        }
-        seen: dict = {}
-        outcomes, creates, updates = [], [], []
-        for done, row in enumerate(self.table.rows, start=1):
-            importer = self.country(row, "importer", codes)
-            hs_code = self.cell(row, "hs_code", self.hs_code)
-            values = {
-                "description": self.cell(
-                    row,
-                    "description",
-                    parse_text,
-                    "description",
-                    max_length=300,
-                    required="describe the goods of the line.",
-                ),
-                "base_rate_pct": self.cell(row, "base_rate_pct", parse_rate),
-            }
-            self.checked(done)
-            key = (importer, hs_code)
-            if INVALID in key or self.duplicate(row, key, seen, "tariff line"):
-                continue
-            if INVALID in values.values():
-                continue
-            label = f"{row.cells['importer'].upper()} {hs_code} {values['description'][:60]}"
-            if key not in existing:
-                creates.append({"importer_id": importer, "hs_code": hs_code, **values})
-                outcomes.append(RowOutcome(row.line, CREATED, label))
-                continue
-            pk, old = existing[key]
-            changed = changed_fields(old, values)
-            if changed:
-                updates.append((pk, values))
-                outcomes.append(RowOutcome(row.line, UPDATED, label, changed))
-            else:
-                outcomes.append(RowOutcome(row.line, UNCHANGED, label))
+    def existing_rows(self):
+        codes = {row.cells["importer"].upper() for row in self.table.rows}
+        return TariffLine.objects.filter(importer__code__in=codes)
 
-        def write(progress):
-            write_rows(TariffLine, creates, updates, progress)
-
-        return self.finish(outcomes, writer=write)
-
-    @staticmethod
-    def hs_code(text: str) -> str:
-        if not text:
-            raise CellError("hs_code is empty; write 2 to 10 digits, such as 8703.23.")
-        code = normalize_hs_code(text)
-        try:
-            validate_hs_code(code)
-        except ValidationError:
-            raise CellError(
-                f"`{text}` is not an HS code: 2 to 10 digits, dots allowed (8703 or 8703.23)."
-            ) from None
-        return code
-
-
-# --- tariff measures ----------------------------------------------------------------------------
-
-TARIFF_MEASURE_COLUMNS = (
-    "importer",
-    "name",
-    "legal_basis",
-    "kind",
-    "rate_pct",
-    "covers_all_lines",
-    "lines",
-    "partners",
-    "displaces",
-    "announced_on",
-    "in_force_from",
-    "in_force_until",
-    "source_url",
-    "confidence",
-    "note",
-)
-MEASURE_FIELDS = (
-    "legal_basis",
-    "kind",
-    "rate_pct",
-    "covers_all_lines",
-    "announced_on",
-    "in_force_from",
-    "in_force_until",
-    "source_url",
-    "confidence",
-    "note",
-)
-DISPLACES_SEPARATOR = "|"
+    def label(self, row) -> str:
+        cells = row.cells
+        code = normalize_hs_code(cells["hs_code"])
+        return f"{cells['importer'].upper()} {code} {cells['description'][:60]}"
 
 
 @dataclass
@@ -564,15 +70,11 @@ class _MeasureRow:
     displaces: list[str]  # names, resolved once every row is read
 
 
-class TariffMeasureImporter(Importer):
+class TariffMeasureImporter(CountryCells, Importer):
     """One row per measure; the key is importer + name. Lines, partners and displaced
     measures are relations, replaced by what the row lists."""
 
-    what = "tariff measures"
-    noun = "tariff measure"
-    columns = TARIFF_MEASURE_COLUMNS
-    kinds = tuple(MeasureKind.values)
-    confidences = tuple(Confidence.values)
+    format = TARIFF_MEASURES
 
     def plan(self) -> Plan:
         codes = self.countries()
@@ -593,7 +95,7 @@ class TariffMeasureImporter(Importer):
             self.checked(done)
             if measure is None:
                 continue
-            if self.duplicate(row, (measure.importer, measure.name), seen, "measure"):
+            if self.duplicate(row, (measure.importer, measure.name), seen):
                 continue
             read.append(measure)
 
@@ -656,30 +158,27 @@ class TariffMeasureImporter(Importer):
 
     def existing_measures(self, importers) -> dict:
         """(importer, name) → (pk, field values, relations as sets of keys)."""
+        fields = self.format.value_attnames
         measures = TariffMeasure.objects.filter(importer__in=importers)
-        by_pk = {
-            row["pk"]: row for row in measures.values("pk", "importer_id", "name", *MEASURE_FIELDS)
-        }
-        relations = {pk: {"lines": set(), "partners": set(), "displaces": set()} for pk in by_pk}
-        through = TariffMeasure.lines.through.objects.filter(tariffmeasure_id__in=by_pk)
-        for measure, line in through.values_list("tariffmeasure_id", "tariffline_id"):
-            relations[measure]["lines"].add(line)
-        through = TariffMeasure.partners.through.objects.filter(tariffmeasure_id__in=by_pk)
-        for measure, country in through.values_list("tariffmeasure_id", "country_id"):
-            relations[measure]["partners"].add(country)
-        through = TariffMeasure.displaces.through.objects.filter(from_tariffmeasure_id__in=by_pk)
-        for source, target in through.values_list("from_tariffmeasure_id", "to_tariffmeasure_id"):
+        by_pk = {row["pk"]: row for row in measures.values("pk", "importer_id", "name", *fields)}
+        lines, partners, displaced = (
+            links_of(TariffMeasure, name, by_pk) for name in ("lines", "partners", "displaces")
+        )
+
+        def key(target):
             if target in by_pk:
-                relations[source]["displaces"].add(
-                    (by_pk[target]["importer_id"], by_pk[target]["name"])
-                )
-            else:  # displaces a measure of another importer: keep it, it is not in the file
-                relations[source]["displaces"].add(("pk", target))
+                return (by_pk[target]["importer_id"], by_pk[target]["name"])
+            return ("pk", target)  # a measure of another importer: kept, it is not in the file
+
         return {
             (row["importer_id"], row["name"]): (
                 pk,
-                {name: row[name] for name in MEASURE_FIELDS},
-                {name: frozenset(keys) for name, keys in relations[pk].items()},
+                {name: row[name] for name in fields},
+                {
+                    "lines": frozenset(lines[pk]),
+                    "partners": frozenset(partners[pk]),
+                    "displaces": frozenset(key(target) for target in displaced[pk]),
+                },
             )
             for pk, row in by_pk.items()
         }
@@ -687,38 +186,20 @@ class TariffMeasureImporter(Importer):
     def read_row(self, row, codes) -> _MeasureRow | None:
         before = len(self.problems)
         importer = self.country(row, "importer", codes)
-        name = self.cell(
-            row, "name", parse_text, "name", max_length=200, required="name the measure."
-        )
-        values = {
-            "legal_basis": self.cell(row, "legal_basis", parse_text, "legal_basis", max_length=300),
-            "kind": self.cell(row, "kind", parse_choice, "kind", self.kinds),
-            "rate_pct": self.cell(row, "rate_pct", parse_rate, required=True),
-            "covers_all_lines": self.cell(row, "covers_all_lines", parse_yes_no),
-            "announced_on": self.cell(row, "announced_on", parse_date),
-            "in_force_from": self.cell(row, "in_force_from", parse_date),
-            "in_force_until": self.cell(row, "in_force_until", parse_date),
-            "source_url": self.cell(row, "source_url", parse_url),
-            "confidence": self.cell(
-                row, "confidence", parse_choice, "confidence", self.confidences
-            ),
-            "note": row.cells["note"],
-        }
+        values = self.plain_values(row)
+        name = values.pop("name")
+        self.check_provenance(row)
         partners = self.partners(row, codes, importer)
         lines = self.measure_lines(row, importer, values["covers_all_lines"])
         self.check_dates(row, values)
-        displaces = [
-            part.strip()
-            for part in row.cells["displaces"].split(DISPLACES_SEPARATOR)
-            if part.strip()
-        ]
+        displaces = self.parse(row, "displaces")
         if len(self.problems) > before:
             return None
         return _MeasureRow(row.line, importer, name, values, lines, partners, displaces)
 
     def partners(self, row, codes, importer) -> frozenset[int]:
         partners = set()
-        for code in split_list(row.cells["partners"]):
+        for code in self.parse(row, "partners"):
             pk = codes.get(code.upper())
             if pk is None:
                 self.error(
@@ -736,7 +217,7 @@ class TariffMeasureImporter(Importer):
         return frozenset(partners)
 
     def measure_lines(self, row, importer, covers_all_lines) -> frozenset[int]:
-        codes = split_list(row.cells["lines"])
+        codes = self.parse(row, "lines")
         if covers_all_lines is True and codes:
             self.error(
                 row,
@@ -786,38 +267,32 @@ class TariffMeasureImporter(Importer):
             )
 
     def write(self, to_write, existing, progress) -> None:
-        now = timezone.now()
-        pks = {key: pk for key, (pk, _, _) in existing.items()}
-        new = [
-            TariffMeasure(importer_id=m.importer, name=m.name, **m.values)
-            for pk, m, _ in to_write
-            if pk is None
-        ]
-        TariffMeasure.objects.bulk_create(new)
-        pks.update({(m.importer_id, m.name): m.pk for m in new})
-        update_rows(
+        importers = {measure.importer for _, measure, _ in to_write}
+        write_rows(
             TariffMeasure,
-            [(pk, {**m.values, "updated_at": now}) for pk, m, _ in to_write if pk],
+            [
+                {"importer_id": m.importer, "name": m.name, **m.values}
+                for pk, m, _ in to_write
+                if pk is None
+            ],
+            [(pk, m.values) for pk, m, _ in to_write if pk],
+            progress,
         )
+        pks = {
+            (importer, name): pk
+            for pk, importer, name in TariffMeasure.objects.filter(
+                importer__in=importers
+            ).values_list("pk", "importer_id", "name")
+        }
         ids = [pks[(m.importer, m.name)] for _, m, _ in to_write]
-        relations = [
-            (TariffMeasure.lines.through, "tariffmeasure_id", "tariffline_id", "lines"),
-            (TariffMeasure.partners.through, "tariffmeasure_id", "country_id", "partners"),
-            (
-                TariffMeasure.displaces.through,
-                "from_tariffmeasure_id",
-                "to_tariffmeasure_id",
-                "displaces",
-            ),
-        ]
-        for through, source, target, name in relations:
-            through.objects.filter(**{f"{source}__in": ids}).delete()
-            links = []
-            for (_, _, wanted), pk in zip(to_write, ids, strict=True):
-                for item in wanted[name]:
-                    if name == "displaces":
-                        item = item[1] if item[0] == "pk" else pks[item]
-                    links.append(through(**{source: pk, target: item}))
-            through.objects.bulk_create(links, batch_size=BATCH_SIZE)
-        if progress:
-            progress("written", len(to_write), len(to_write))
+        for name in ("lines", "partners", "displaces"):
+            links = {pk: wanted[name] for pk, (_, _, wanted) in zip(ids, to_write, strict=True)}
+            if name == "displaces":
+                links = {
+                    pk: {key[1] if key[0] == "pk" else pks[key] for key in keys}
+                    for pk, keys in links.items()
+                }
+            replace_links(TariffMeasure, name, links)
+
+
+IMPORTERS = (TariffLineImporter, TariffMeasureImporter)

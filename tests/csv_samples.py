@@ -2,26 +2,21 @@
 
 import csv
 import io
+import zipfile
 
-from tariffs.csvkit import POSITION_COLUMNS, neutralize
-from tariffs.importers import TARIFF_LINE_COLUMNS, TARIFF_MEASURE_COLUMNS
+from csvport.formulas import neutralize
+from negotiations.csv_formats import POSITIONS
+from tariffs.csv_formats import TARIFF_LINES, TARIFF_MEASURES
 
-# A valid row of the demo's Japan–U.S. talks, to be varied by the tests.
+# A valid row of the demo's Japan–U.S. talks, to be varied by the tests: the format's
+# documented example, with a statement and a source of its own.
 POSITION = {
-    "negotiation": "japan-us-2025",
-    "round": "2",
-    "round_date": "2025-05-01",
-    "party": "JPN",
-    "speaker": "Ryosei Akazawa",
-    "issue": "autos",
-    "stance": "eliminate",
-    "target_rate_pct": "2.5",
+    **POSITIONS.examples(),
     "statement": "Japan asked for a review of all additional tariffs.",
     "source_url": "https://news.example.org/round-2",
     "source_title": "Round 2 in Washington",
     "source_publisher": "Example News",
     "published_on": "2025-05-02",
-    "confidence": "reported",
 }
 
 
@@ -36,15 +31,24 @@ def csv_bytes(columns, rows, *, bom=False, encoding="utf-8", line_end="\r\n") ->
 
 
 def positions_csv(rows, **kwargs) -> bytes:
-    return csv_bytes(POSITION_COLUMNS, rows, **kwargs)
+    return csv_bytes(POSITIONS.names, rows, **kwargs)
 
 
 def tariff_lines_csv(rows, **kwargs) -> bytes:
-    return csv_bytes(TARIFF_LINE_COLUMNS, rows, **kwargs)
+    return csv_bytes(TARIFF_LINES.required, rows, **kwargs)
 
 
 def tariff_measures_csv(rows, **kwargs) -> bytes:
-    return csv_bytes(TARIFF_MEASURE_COLUMNS, rows, **kwargs)
+    return csv_bytes(TARIFF_MEASURES.required, rows, **kwargs)
+
+
+def xlsx_bytes() -> bytes:
+    """The skeleton of an .xlsx workbook: a zip holding the parts Excel writes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as workbook:
+        workbook.writestr("[Content_Types].xml", "<Types/>")
+        workbook.writestr("xl/workbook.xml", "<workbook/>")
+    return buffer.getvalue()
 
 
 def position(**cells) -> dict:

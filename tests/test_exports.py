@@ -13,16 +13,11 @@ from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from csvport.formulas import neutralize, unneutralize
+from csvport.writing import format_cell
+from negotiations.csv_formats import POSITIONS
 from negotiations.models import Source, Stance, StatedPosition
-from tariffs.csvkit import POSITION_COLUMNS, cell, neutralize, unneutralize
-from tests.factories import (
-    IssueFactory,
-    NegotiationFactory,
-    OfficialFactory,
-    StatedPositionFactory,
-    TalkRoundFactory,
-    country,
-)
+from tests import factories
 
 BOM = b"\xef\xbb\xbf"
 
@@ -76,6 +71,19 @@ class TestTheGapTable:
 
         assert response.status_code == 400
         assert "As of round: “abc” is not valid." in response.content.decode()
+
+    def test_a_sector_typed_by_an_editor_gives_a_file_name_of_safe_characters(self, analyst, db):
+        negotiation = factories.NegotiationFactory(slug="risky")
+        factories.TalkRoundFactory(negotiation=negotiation, number=1)
+        sector = 'Énergie "verte"\r\n; x'
+        factories.IssueFactory(negotiation=negotiation, slug="power", sector=sector)
+        url = reverse("negotiations:gap_csv", args=["risky"])
+
+        response, _ = download(analyst, url, {"sector": sector})
+
+        assert response["Content-Disposition"] == (
+            'attachment; filename="risky-gap-round-1-Energie-verte-x.csv"'
+        )
 
     def test_an_unknown_negotiation_is_a_404(self, analyst, demo):
         response = analyst.get(reverse("negotiations:gap_csv", args=["atlantis"]))
@@ -195,11 +203,11 @@ class TestFormat:
 
     @pytest.mark.parametrize("danger", ["=1+1", "+cmd", "-2+3", "@SUM(A1)", "\tx", "\rx"])
     def test_a_text_cell_that_would_run_as_a_formula_is_neutralized(self, analyst, db, danger):
-        negotiation = NegotiationFactory(slug="risky")
-        speaker = OfficialFactory(name=f"{danger} name", country=country("JPN"))
-        StatedPositionFactory(
-            round=TalkRoundFactory(negotiation=negotiation, number=1),
-            party=country("JPN"),
+        negotiation = factories.NegotiationFactory(slug="risky")
+        speaker = factories.OfficialFactory(name=f"{danger} name", country=factories.country("JPN"))
+        factories.StatedPositionFactory(
+            round=factories.TalkRoundFactory(negotiation=negotiation, number=1),
+            party=factories.country("JPN"),
             speaker=speaker,
             statement=f"{danger} said",
             target_rate_pct=Decimal("2.5"),
@@ -213,9 +221,9 @@ class TestFormat:
         assert row["target_rate_pct"] == "2.5"
 
     def test_numbers_stay_numbers_and_neutralizing_round_trips(self):
-        assert cell(Decimal("-5"), numeric=True) == "-5"
-        assert cell(Decimal("25.000"), numeric=True) == "25"
-        assert cell("-5") == "'-5"
+        assert format_cell(Decimal("-5"), numeric=True) == "-5"
+        assert format_cell(Decimal("25.000"), numeric=True) == "25"
+        assert format_cell("-5") == "'-5"
         for text in ("=1+1", "'=1+1", "plain", "'quoted", "-"):
             assert unneutralize(neutralize(text)) == text
 
@@ -224,7 +232,7 @@ class TestPositionsExport:
     def test_the_positions_export_is_in_the_import_format(self, analyst, demo):
         _, body = download(analyst, reverse("negotiations:all_positions_csv"))
 
-        assert tuple(body.decode().splitlines()[0].split(",")) == POSITION_COLUMNS
+        assert tuple(body.decode().splitlines()[0].split(",")) == POSITIONS.names
         assert len(rows_of(body)) == StatedPosition.objects.count()
 
     def test_the_same_data_always_gives_the_same_bytes(self, demo, tmp_path):
@@ -271,8 +279,8 @@ class TestPositionsExport:
             call_command("export_csv", *args, **options)
 
     def test_an_export_costs_the_same_queries_whatever_its_size(self, analyst, db):
-        negotiation = NegotiationFactory(slug="sized")
-        round_ = TalkRoundFactory(negotiation=negotiation, number=1)
+        negotiation = factories.NegotiationFactory(slug="sized")
+        round_ = factories.TalkRoundFactory(negotiation=negotiation, number=1)
         url = reverse("negotiations:positions_csv", args=["sized"])
 
         def queries():
@@ -280,10 +288,10 @@ class TestPositionsExport:
                 download(analyst, url)
             return len(captured)
 
-        StatedPositionFactory(round=round_, stance=Stance.OFFER)
+        factories.StatedPositionFactory(round=round_, stance=Stance.OFFER)
         few = queries()
         for _ in range(30):
-            StatedPositionFactory(round=round_, stance=Stance.OFFER)
+            factories.StatedPositionFactory(round=round_, stance=Stance.OFFER)
 
         assert queries() == few
 
@@ -291,10 +299,10 @@ class TestPositionsExport:
 def test_a_large_export_streams_with_bounded_memory(analyst, db):
     """100,000 positions: the response is streamed, and the test process's peak memory
     while reading it stays a small fraction of the file's size."""
-    negotiation = NegotiationFactory(slug="large")
-    round_ = TalkRoundFactory(negotiation=negotiation, number=1)
-    issue = IssueFactory(negotiation=negotiation, slug="everything")
-    japan = country("JPN")
+    negotiation = factories.NegotiationFactory(slug="large")
+    round_ = factories.TalkRoundFactory(negotiation=negotiation, number=1)
+    issue = factories.IssueFactory(negotiation=negotiation, slug="everything")
+    japan = factories.country("JPN")
     StatedPosition.objects.bulk_create(
         (
             StatedPosition(

@@ -1,8 +1,5 @@
 """Editors import CSV files in the admin: upload, preview with every problem, confirm."""
 
-import io
-import zipfile
-
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.sessions.models import Session
@@ -11,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from negotiations.models import StatedPosition
-from tests.csv_samples import generated_positions, position, positions_csv, tariff_lines_csv
+from tests import csv_samples as samples
 from tests.test_import_positions import table_counts
 
 pytestmark = pytest.mark.django_db
@@ -48,16 +45,16 @@ def test_staff_who_are_not_editors_cannot_import(django_user_model, demo):
     client = Client()
     client.force_login(clerk)
     assert client.get(IMPORT).status_code == 403
-    assert upload(client, positions_csv([position()])).status_code == 403
+    assert upload(client, samples.positions_csv([samples.position()])).status_code == 403
 
 
 def test_an_editor_fixes_two_bad_lines_of_a_colleagues_300_positions_and_applies(editor, demo):
-    rows = generated_positions(300)
+    rows = samples.generated_positions(300)
     rows[55]["party"] = "JPX"  # line 57: the header is line 1
     rows[209]["target_rate_pct"] = "abc"  # line 211
     before = table_counts()
 
-    refused = upload(editor, positions_csv(rows, bom=True))
+    refused = upload(editor, samples.positions_csv(rows, bom=True))
     assert refused.status_code == 200
     page = text(refused)
     assert "2 problems in positions.csv: nothing was written" in page
@@ -67,7 +64,7 @@ def test_an_editor_fixes_two_bad_lines_of_a_colleagues_300_positions_and_applies
     assert table_counts() == before
 
     rows[55]["party"], rows[209]["target_rate_pct"] = "JPN", "12.5"
-    preview = upload(editor, positions_csv(rows, bom=True))
+    preview = upload(editor, samples.positions_csv(rows, bom=True))
     page = text(preview)
     assert "Preview of positions.csv" in page
     assert "300 positions to create, 0 to update, 0 unchanged" in page
@@ -89,17 +86,8 @@ def test_an_editor_fixes_two_bad_lines_of_a_colleagues_300_positions_and_applies
     assert entry.user.username == "editor"
 
     # The same file again: nothing to do.
-    again = upload(editor, positions_csv(rows, bom=True))
+    again = upload(editor, samples.positions_csv(rows, bom=True))
     assert "0 positions to create, 0 to update, 300 unchanged" in text(again)
-
-
-def xlsx_bytes() -> bytes:
-    """The skeleton of an .xlsx workbook: a zip holding the parts Excel writes."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as workbook:
-        workbook.writestr("[Content_Types].xml", "<Types/>")
-        workbook.writestr("xl/workbook.xml", "<workbook/>")
-    return buffer.getvalue()
 
 
 @pytest.mark.parametrize(
@@ -107,14 +95,14 @@ def xlsx_bytes() -> bytes:
     [
         (b"", "the file is empty."),
         (b"\xef\xbb\xbf", "the file is empty."),
-        (positions_csv([]), "the file has a header but no rows"),
-        (xlsx_bytes(), "this is an Excel workbook (.xlsx), not a CSV file"),
+        (samples.positions_csv([]), "the file has a header but no rows"),
+        (samples.xlsx_bytes(), "this is an Excel workbook (.xlsx), not a CSV file"),
         (
-            positions_csv([position()]).replace(b"stance", b"stnace"),
+            samples.positions_csv([samples.position()]).replace(b"stance", b"stnace"),
             "`stnace` is not a column; did you mean `stance`?",
         ),
         (
-            positions_csv([position(statement="Café au lait")], encoding="cp1252"),
+            samples.positions_csv([samples.position(statement="Café au lait")], encoding="cp1252"),
             "line 2, column statement: the file is not UTF-8",
         ),
     ],
@@ -130,8 +118,8 @@ def test_a_bad_file_is_refused_in_the_preview_and_not_kept(editor, demo, data, e
 
 
 def test_a_file_over_the_admin_limit_is_refused_before_it_is_read(editor, demo):
-    rows = generated_positions(30_000)
-    data = positions_csv(rows)
+    rows = samples.generated_positions(30_000)
+    data = samples.positions_csv(rows)
     assert len(data) > 5 * 1024 * 1024
     before, sessions = table_counts(), Session.objects.count()
     response = upload(editor, data)
@@ -143,16 +131,16 @@ def test_a_file_over_the_admin_limit_is_refused_before_it_is_read(editor, demo):
 
 def test_the_file_waits_for_confirmation_in_the_database_not_on_the_server(editor, demo):
     sessions = Session.objects.count()
-    preview = upload(editor, positions_csv([position()]))
+    preview = upload(editor, samples.positions_csv([samples.position()]))
     assert Session.objects.count() == sessions + 1
     confirm(editor, preview)
     assert Session.objects.count() == sessions
-    assert StatedPosition.objects.filter(statement=position()["statement"]).exists()
+    assert StatedPosition.objects.filter(statement=samples.position()["statement"]).exists()
 
 
 def test_a_confirmation_after_the_database_changed_writes_nothing(editor, demo):
-    row = position(round="11", round_date="2025-10-01")
-    preview = upload(editor, positions_csv([row]))
+    row = samples.position(round="11", round_date="2025-10-01")
+    preview = upload(editor, samples.positions_csv([row]))
     assert "1 position to create" in text(preview)
     # Meanwhile a colleague enters round 11 with another date.
     from negotiations.models import Negotiation, TalkRound
@@ -170,18 +158,18 @@ def test_a_confirmation_after_the_database_changed_writes_nothing(editor, demo):
 
 
 def test_an_expired_preview_asks_for_the_file_again(editor, demo):
-    preview = upload(editor, positions_csv([position()]))
+    preview = upload(editor, samples.positions_csv([samples.position()]))
     Session.objects.filter(
         session_key=preview.context["confirm_form"].initial["import_file_name"]
     ).delete()
     response = confirm(editor, preview)
     assert "the uploaded file is no longer kept" in text(response)
-    assert not StatedPosition.objects.filter(statement=position()["statement"]).exists()
+    assert not StatedPosition.objects.filter(statement=samples.position()["statement"]).exists()
 
 
 def test_editors_import_tariff_lines_too(editor):
     url = reverse("admin:tariffs_tariffline_import")
-    data = tariff_lines_csv(
+    data = samples.tariff_lines_csv(
         [{"importer": "USA", "hs_code": "8703.23", "description": "Cars", "base_rate_pct": "2.5"}]
     )
     preview = upload(editor, data, "lines.csv", url)

@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 import time
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from tests.csv_samples import (
     position,
     positions_csv,
     tariff_lines_csv,
+    xlsx_bytes,
 )
 from tests.test_import_positions import table_counts
 
@@ -39,14 +39,6 @@ def run(tmp_path, data: bytes, *args, kind="positions", name="positions.csv"):
     except CommandError as error:
         return out.getvalue(), err.getvalue(), str(error)
     return out.getvalue(), err.getvalue(), None
-
-
-def xlsx_bytes() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as workbook:
-        workbook.writestr("[Content_Types].xml", "<Types/>")
-        workbook.writestr("xl/workbook.xml", "<workbook/>")
-    return buffer.getvalue()
 
 
 BAD_FILES = {

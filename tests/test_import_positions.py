@@ -6,13 +6,14 @@ from decimal import Decimal
 
 import pytest
 
+from csvport.importer import plan_file
+from csvport.plans import CREATED, UNCHANGED, UPDATED, ImportRefused
+from csvport.reading import ADMIN_MAX_BYTES
+from csvport.writing import csv_lines
+from negotiations.csv_formats import POSITIONS
 from negotiations.demo.loader import CSV_FILES
-from negotiations.exports import POSITIONS, positions_rows
 from negotiations.importers import PositionImporter
 from negotiations.models import Issue, Negotiation, Official, Source, StatedPosition, TalkRound
-from tariffs.csvkit import csv_lines
-from tariffs.csvread import ADMIN_MAX_BYTES
-from tariffs.importers import CREATED, UNCHANGED, UPDATED, ImportRefused, plan_file
 from tariffs.models import TariffLine, TariffMeasure
 from tests.csv_samples import position, positions_csv
 from tests.factories import StatedPositionFactory
@@ -189,8 +190,8 @@ def test_cells_are_read_as_a_spreadsheet_writes_them(demo):
 
 
 def exported_positions(positions) -> bytes:
-    """The positions as the CSV download writes them (negotiations.exports)."""
-    return "".join(csv_lines(POSITIONS, positions_rows(positions), bom=True)).encode()
+    """The positions as the CSV download writes them."""
+    return "".join(csv_lines(POSITIONS.columns, POSITIONS.values(positions), bom=True)).encode()
 
 
 def test_a_neutralized_formula_is_stored_as_typed_and_round_trips_unchanged(demo):

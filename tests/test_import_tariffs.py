@@ -5,16 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from tariffs.csvread import ADMIN_MAX_BYTES
-from tariffs.importers import (
-    CREATED,
-    UNCHANGED,
-    UPDATED,
-    ImportRefused,
-    TariffLineImporter,
-    TariffMeasureImporter,
-    plan_file,
-)
+from csvport.importer import plan_file
+from csvport.plans import CREATED, UNCHANGED, UPDATED, ImportRefused
+from csvport.reading import ADMIN_MAX_BYTES
+from tariffs.importers import TariffLineImporter, TariffMeasureImporter
 from tariffs.models import TariffLine, TariffMeasure
 from tests.csv_samples import tariff_lines_csv, tariff_measures_csv
 from tests.factories import TariffLineFactory, TariffMeasureFactory, country

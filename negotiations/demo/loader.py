@@ -14,6 +14,9 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from csvport.importer import plan_file
+from csvport.plans import CREATED, OUTCOMES, UNCHANGED, UPDATED
+from csvport.reading import COMMAND_MAX_BYTES
 from negotiations.demo import data
 from negotiations.importers import PositionImporter
 from negotiations.models import (
@@ -26,9 +29,7 @@ from negotiations.models import (
     StatedPosition,
     TalkRound,
 )
-from tariffs.csvread import COMMAND_MAX_BYTES
 from tariffs.hs import normalize_hs_code
-from tariffs.importers import CREATED, OUTCOMES, UNCHANGED, UPDATED, plan_file
 from tariffs.models import Country, TariffLine, TariffMeasure
 
 DATA_DIR = Path(__file__).resolve().parent

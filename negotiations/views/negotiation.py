@@ -13,11 +13,11 @@ from negotiations.selections import gap_view
 from negotiations.views import wants_fragment
 
 
-def selected_gap_view(request, negotiation):
+def selected_gap_view(query, negotiation):
     """The controls read from the query string and the gap rows they select: the page
     and its CSV export both start here."""
     rounds = list(negotiation.rounds.order_by("number"))
-    controls = GapControls(request.GET, negotiation=negotiation, rounds=rounds)
+    controls = GapControls(query, negotiation=negotiation, rounds=rounds)
     values = controls.values
     view = gap_view(
         negotiation,
@@ -33,7 +33,7 @@ def selected_gap_view(request, negotiation):
 @vary_on_headers("HX-Request")
 def detail(request, slug):
     negotiation = get_negotiation(slug)
-    rounds, controls, view = selected_gap_view(request, negotiation)
+    rounds, controls, view = selected_gap_view(request.GET, negotiation)
     values = controls.values
     as_of_round = next((r for r in rounds if r.number == values["round"]), None)
     context = {
@@ -75,19 +75,19 @@ def _timeline(negotiation, rounds):
     return sorted(events, key=lambda event: (event["date"], "milestone" in event))
 
 
-def selected_history(request, slug, issue_slug):
+def selected_history(query, slug, issue_slug):
     """The issue and its statements up to the chosen round: for the page and its export."""
     negotiation = get_negotiation(slug)
     issue = get_issue(negotiation, issue_slug)
     rounds = list(negotiation.rounds.order_by("number"))
-    controls = GapControls(request.GET, negotiation=negotiation, rounds=rounds)
+    controls = GapControls(query, negotiation=negotiation, rounds=rounds)
     positions = StatedPosition.objects.of_issue(issue, as_of=controls.values["round"])
     return negotiation, issue, controls, positions
 
 
 @vary_on_headers("HX-Request")
 def issue_history(request, slug, issue_slug):
-    negotiation, issue, controls, positions = selected_history(request, slug, issue_slug)
+    negotiation, issue, controls, positions = selected_history(request.GET, slug, issue_slug)
     context = {
         "negotiation": negotiation,
         "issue": issue,

@@ -7,7 +7,6 @@ the partners an importer negotiates with, the issues about a line.
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.vary import vary_on_headers
@@ -15,37 +14,12 @@ from django.views.decorators.vary import vary_on_headers
 from negotiations.forms import TariffLineSearchForm
 from negotiations.models import Negotiation
 from negotiations.views import wants_fragment
-from tariffs import exports
-from tariffs.csvkit import csv_response, wants_bom
 from tariffs.forms import AsOfForm
 from tariffs.lookups import get_country, get_line
 from tariffs.rates import applied_rates, measures_covering, rates_by_partner
 from tariffs.search import search_lines
 
 LINES_PER_PAGE = 50
-
-
-def lines_csv(request):
-    """The lines the search selects, all pages of them, as CSV."""
-    form = TariffLineSearchForm(request.GET)
-    invalid = [item for item in form.invalid if item[0] != "Page"]
-    if invalid:
-        text = "\n".join(
-            [
-                "Nothing was exported.",
-                *(f"{label}: “{raw}” is not valid. {why}" for label, raw, why in invalid),
-            ]
-        )
-        return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
-    values = form.values
-    on, partner, importer = values["date"], values["partner"], values["importer"]
-    name = "-".join(
-        part
-        for part in ("tariff-lines", importer and importer.code, partner and partner.code)
-        if part
-    )
-    rows = exports.line_rows(search_lines(values["q"] or "", importer), partner, on)
-    return csv_response(f"{name}-{on.isoformat()}.csv", exports.LINES, rows, bom=wants_bom(request))
 
 
 @vary_on_headers("HX-Request")

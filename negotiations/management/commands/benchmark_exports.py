@@ -2,9 +2,11 @@
 
 Creates N synthetic positions inside a transaction that is rolled back, then streams
 them through the export the download links use, measuring the time to the first line,
-the total time and the peak memory of this process. On PostgreSQL it also times the
-same file produced by `COPY … TO STDOUT` through psycopg, to show whether a COPY fast
-path would be worth a second implementation of the format.
+the total time and the peak memory of this process. On PostgreSQL it also times
+`COPY … TO STDOUT` of the same query (the SQL the ORM builds for the export's queryset,
+so it reads the format's declaration too), the database's own speed limit: it shows
+whether a COPY fast path would be worth a second implementation of the format. The COPY
+file does not neutralize formulas and names its columns by their field paths.
 """
 
 import time
@@ -14,36 +16,16 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from negotiations import exports
+from csvport.writing import csv_lines
+from negotiations.csv_formats import POSITIONS
 from negotiations.models import Issue, Negotiation, StatedPosition, TalkRound
-from tariffs.csvkit import FORMULA_STARTS, csv_lines
 from tariffs.models import Country
 
-# The same file as exports.POSITIONS, with the formula neutralizing done in SQL.
-COPY_SQL = """
-COPY (
-  SELECT n.slug, r.number, r.start_date, c.code, {speaker}, i.slug, p.stance,
-         trim_scale(p.target_rate_pct), {statement}, {url}, {title}, {publisher},
-         p.stated_on, p.confidence
-  FROM negotiations_statedposition p
-  JOIN negotiations_talkround r ON r.id = p.round_id
-  JOIN negotiations_negotiation n ON n.id = r.negotiation_id
-  JOIN tariffs_country c ON c.id = p.party_id
-  JOIN negotiations_issue i ON i.id = p.issue_id
-  LEFT JOIN negotiations_official o ON o.id = p.speaker_id
-  LEFT JOIN negotiations_source s ON s.id = p.source_id
-  WHERE r.negotiation_id = %s
-  ORDER BY n.slug, r.number, p.stated_on, c.code, i.slug, p.statement
-) TO STDOUT WITH (FORMAT csv, HEADER true)
-"""
 
-
-def _neutralized(column: str) -> str:
-    starts = ", ".join("'" + s.replace("'", "''") + "'" for s in FORMULA_STARTS)
-    return (
-        f"CASE WHEN left(coalesce({column}, ''), 1) IN ({starts}) "
-        f"THEN '''' || {column} ELSE coalesce({column}, '') END"
-    )
+def copy_sql(queryset) -> tuple[str, tuple]:
+    """`COPY (the export's query) TO STDOUT` as CSV, and its parameters."""
+    sql, params = queryset.values(*POSITIONS.fields).query.sql_with_params()
+    return f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)", params
 
 
 class Command(BaseCommand):
@@ -57,9 +39,13 @@ class Command(BaseCommand):
             raise CommandError("--rows must be between 1 and 2,000,000.")
         with transaction.atomic():
             negotiation = self._make(rows)
-            self._plain(negotiation, rows)
+            # The export's queryset, as the download of the negotiation's positions has it.
+            positions = StatedPosition.objects.filter(
+                round__negotiation=negotiation
+            ).in_export_order()
+            self._plain(positions, rows)
             if connection.vendor == "postgresql":
-                self._copy(negotiation, rows)
+                self._copy(positions, rows)
             else:
                 self.stdout.write("COPY: not measured (PostgreSQL only).")
             transaction.set_rollback(True)
@@ -93,9 +79,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Created {rows:,} positions in {time.perf_counter() - started:.1f} s.")
         return negotiation
 
-    def _plain(self, negotiation, rows):
-        positions = StatedPosition.objects.filter(round__negotiation=negotiation).in_export_order()
-        lines = csv_lines(exports.POSITIONS, exports.positions_rows(positions))
+    def _plain(self, positions, rows):
+        lines = csv_lines(POSITIONS.columns, POSITIONS.values(positions))
         tracemalloc.start()
         started = time.perf_counter()
         size = len(next(lines)) + len(next(lines))
@@ -111,25 +96,19 @@ class Command(BaseCommand):
             f"peak memory {peak / 1e6:.1f} MB."
         )
         started = time.perf_counter()
-        for _ in csv_lines(exports.POSITIONS, exports.positions_rows(positions)):
+        for _ in csv_lines(POSITIONS.columns, POSITIONS.values(positions)):
             pass
         self.stdout.write(
             f"Streaming export without tracemalloc: {time.perf_counter() - started:.2f} s."
         )
 
-    def _copy(self, negotiation, rows):
-        sql = COPY_SQL.format(
-            speaker=_neutralized("o.name"),
-            statement=_neutralized("p.statement"),
-            url=_neutralized("s.url"),
-            title=_neutralized("s.title"),
-            publisher=_neutralized("s.publisher"),
-        )
+    def _copy(self, positions, rows):
+        sql, params = copy_sql(positions)
         started = time.perf_counter()
         size = 0
         with (
             connection.cursor() as cursor,
-            cursor.connection.cursor().copy(sql, (negotiation.pk,)) as copy,
+            cursor.connection.cursor().copy(sql, params) as copy,
         ):
             for block in copy:
                 size += len(block)

@@ -1,29 +1,28 @@
 """`manage.py export_csv`: the files the pages' "Download CSV" links give, from the shell.
 
-It calls the same export views with the same query parameters, so a file written here
-is byte for byte the file the browser downloads.
+It calls the download functions the views call, with the same parameters, so a file
+written here is byte for byte the file the browser downloads.
 """
 
 import os
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
-from django.http import Http404, HttpRequest, QueryDict
+from django.http import Http404
 
-from negotiations.views import exports
-from negotiations.views.tariff_lines import lines_csv
+from csvport.downloads import InvalidParameters
+from negotiations.views import downloads
 
-# what -> (view, the options that go into the URL path, the options that go into the query)
+# what -> (download, the options that go into the URL path, the options that go into the query)
 TABLES = {
-    "negotiations": (exports.negotiations_csv, (), ("party", "status")),
-    "gap": (exports.gap_csv, ("negotiation",), ("round", "sector", "open", "sort")),
-    "history": (exports.history_csv, ("negotiation", "issue"), ("round",)),
-    "round": (exports.round_csv, ("negotiation", "round"), ()),
-    "positions": (exports.positions_csv, (), ()),
-    "compare": (exports.compare_csv, (), ("importer",)),
-    "tariff-lines": (lines_csv, (), ("q", "importer", "partner", "date")),
+    "negotiations": (downloads.negotiations_download, (), ("party", "status")),
+    "gap": (downloads.gap_download, ("negotiation",), ("round", "sector", "open", "sort")),
+    "history": (downloads.history_download, ("negotiation", "issue"), ("round",)),
+    "round": (downloads.round_download, ("negotiation", "round"), ()),
+    "positions": (downloads.positions_download, (), ()),
+    "compare": (downloads.compare_download, (), ("importer",)),
+    "tariff-lines": (downloads.tariff_lines_download, (), ("q", "importer", "partner", "date")),
 }
-PATH_ARGUMENTS = {"negotiation": "slug", "issue": "issue_slug", "round": "number"}
 
 
 class Command(BaseCommand):
@@ -54,36 +53,29 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="tariff-lines: rates as of this date (YYYY-MM-DD)")
 
     def handle(self, *args, what, output, bom, **options):
-        view, path_options, query_options = TABLES[what]
+        download, path_options, query_options = TABLES[what]
         if what == "positions" and options["negotiation"]:
             path_options = ("negotiation",)
-        kwargs = {}
+        path = []
         for name in path_options:
-            if not options[name]:
-                raise CommandError(f"export_csv {what} needs --{name}.")
-            kwargs[PATH_ARGUMENTS[name]] = options[name]
-        if "number" in kwargs:
-            if not str(kwargs["number"]).isdigit():
-                raise CommandError(f"--round must be a round number, not {kwargs['number']!r}.")
-            kwargs["number"] = int(kwargs["number"])
-
-        request = HttpRequest()
-        request.method = "GET"
-        request.GET = QueryDict(mutable=True)
-        for name in query_options:
             value = options[name]
-            if value:
-                request.GET[name] = "on" if value is True else value
-        if bom:
-            request.GET["bom"] = "1"
-
+            if not value:
+                raise CommandError(f"export_csv {what} needs --{name}.")
+            if name == "round":
+                if not str(value).isdigit():
+                    raise CommandError(f"--round must be a round number, not {value!r}.")
+                value = int(value)
+            path.append(value)
+        query = {
+            name: "on" if options[name] is True else options[name]
+            for name in query_options
+            if options[name]
+        }
         try:
-            response = view(request, **kwargs)
-        except Http404 as error:
+            file = download(query, *path)
+        except (Http404, InvalidParameters) as error:
             raise CommandError(str(error)) from None
-        if response.status_code != 200:
-            raise CommandError(response.content.decode().replace("\n", " "))
-        self._write(response.streaming_content, output)
+        self._write((line.encode() for line in file.lines(bom=bom)), output)
 
     def _write(self, chunks, output):
         if output is None:

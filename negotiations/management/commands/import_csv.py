@@ -1,4 +1,5 @@
-"""`manage.py import_csv positions|tariff-lines|tariff-measures FILE [--dry-run]`.
+"""`manage.py import_csv KIND FILE [--dry-run]`, KIND one of the formats (positions,
+tariff-lines, tariff-measures, negotiations, officials, sources, rounds, milestones, issues).
 
 Prints the same preview as the admin (the counts, then every problem as `line 12, column
 party: …`), then writes everything in one transaction, or nothing: a refused file exits
@@ -10,31 +11,26 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from negotiations.importers import PositionImporter
-from tariffs.csvread import COMMAND_MAX_BYTES, size_problem
-from tariffs.importers import (
-    PROGRESS_EVERY,
-    ImportRefused,
-    Plan,
-    TariffLineImporter,
-    TariffMeasureImporter,
-    plan_file,
-    plural,
-)
+from csvport.importer import plan_file
+from csvport.plans import PROGRESS_EVERY, ImportRefused, Plan
+from csvport.reading import COMMAND_MAX_BYTES, size_problem
+from csvport.wording import join_and, plural
+from negotiations import importers as negotiation_importers
+from tariffs import importers as tariff_importers
 
+# The kinds of file, by their format's name, in an order that imports a whole set of files.
 KINDS = {
-    "positions": PositionImporter,
-    "tariff-lines": TariffLineImporter,
-    "tariff-measures": TariffMeasureImporter,
+    importer.format.name: importer
+    for importer in (*tariff_importers.IMPORTERS, *negotiation_importers.IMPORTERS)
 }
 TOO_LARGE_HINT = "split it into smaller files."
 
 
 class Command(BaseCommand):
     help = (
-        "Import a CSV file of positions, tariff lines or tariff measures (formats in the "
-        "README): print a preview of what would change and every problem, then write it "
-        "all in one transaction, or nothing."
+        f"Import a CSV file of {join_and([kind.format.what for kind in KINDS.values()])} "
+        "(formats in the README): print a preview of what would change and every problem, "
+        "then write it all in one transaction, or nothing."
     )
 
     def add_arguments(self, parser):
@@ -56,7 +52,7 @@ class Command(BaseCommand):
             raise CommandError(f"cannot read {file}: {error.strerror}.") from None
         self.started, self.reported = time.monotonic(), {}
         if problem:
-            plan = Plan(what=importer.what, noun=importer.noun, problems=[problem])
+            plan = Plan(what=importer.format.what, noun=importer.format.noun, problems=[problem])
         else:
             plan = plan_file(importer, data, max_bytes=COMMAND_MAX_BYTES, progress=self.progress)
         self.print_preview(path.name, plan)

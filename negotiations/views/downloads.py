@@ -1,0 +1,147 @@
+"""CSV downloads of the analyst pages' tables.
+
+Each download is a function from its parameters (the query string's, the path's) to a
+`Download`: the file's name, its columns and its rows. It reads the parameters with the
+form its page uses and selects its rows with the function its page uses; a malformed
+parameter, which the page would show as a notice, raises `InvalidParameters`, answered
+400, since a file has nowhere to show one. The views below and `manage.py export_csv`
+call the same functions, so both give the same bytes.
+"""
+
+from collections.abc import Callable, Mapping
+
+from django.utils import timezone
+
+from csvport.downloads import Download, InvalidParameters, refuse_invalid
+from csvport.writing import wants_bom
+from negotiations.csv_formats import (
+    GAP_TABLE,
+    NEGOTIATION_SUMMARIES,
+    POSITIONS,
+    compare_columns,
+    compare_rows,
+    gap_rows,
+)
+from negotiations.forms import CompareForm, HomeFilters, TariffLineSearchForm
+from negotiations.gap import compare
+from negotiations.lookups import get_negotiation, get_round
+from negotiations.models import StatedPosition
+from negotiations.selections import negotiation_summaries, partner_talks
+from negotiations.views.negotiation import selected_gap_view, selected_history
+from tariffs.csv_formats import TARIFF_LINE_SEARCH
+from tariffs.rates import iter_applied_rates
+from tariffs.search import search_lines
+
+Query = Mapping[str, str]
+
+
+def negotiations_download(query: Query) -> Download:
+    filters = HomeFilters(query)
+    refuse_invalid(filters.invalid)
+    party, status = filters.values["party"], filters.values["status"]
+    name = "-".join(["negotiations", *(value for value in (party, status) if value)])
+    summaries = negotiation_summaries(party=party, status=status)
+    return Download(f"{name}.csv", NEGOTIATION_SUMMARIES.columns, summaries)
+
+
+def gap_download(query: Query, slug: str) -> Download:
+    _, controls, view = selected_gap_view(query, get_negotiation(slug))
+    refuse_invalid(controls.invalid)
+    name = f"{slug}-gap" + (f"-round-{view.as_of}" if view.as_of is not None else "")
+    if controls.values["sector"]:
+        name += f"-{controls.values['sector']}"
+    if controls.values["open"]:
+        name += "-open"
+    return Download(f"{name}.csv", GAP_TABLE.columns, gap_rows(view))
+
+
+def history_download(query: Query, slug: str, issue_slug: str) -> Download:
+    _, issue, controls, positions = selected_history(query, slug, issue_slug)
+    refuse_invalid(controls.invalid)
+    as_of = controls.values["round"]
+    name = f"{slug}-{issue.slug}-history" + (f"-round-{as_of}" if as_of is not None else "")
+    return _positions(name, positions)
+
+
+def round_download(query: Query, slug: str, number: int) -> Download:
+    talk_round = get_round(get_negotiation(slug), number)
+    return _positions(f"{slug}-round-{number}", talk_round.positions.in_order())
+
+
+def positions_download(query: Query, slug: str | None = None) -> Download:
+    """Every position of one negotiation, or of all, in the positions import format."""
+    positions = StatedPosition.objects.in_export_order()
+    if slug is not None:
+        positions = positions.filter(round__negotiation=get_negotiation(slug))
+    return _positions(f"{slug}-positions" if slug else "positions", positions)
+
+
+def compare_download(query: Query) -> Download:
+    form = CompareForm(query)
+    refuse_invalid(form.invalid)
+    importer = form.importer_country
+    code = importer.code if importer else ""
+    issues = compare(partner_talks(importer))
+    return Download(
+        f"compare-{code or 'none'}.csv",
+        compare_columns(code, timezone.localdate()),
+        compare_rows(issues),
+    )
+
+
+def tariff_lines_download(query: Query) -> Download:
+    """The lines the search selects, all pages of them."""
+    form = TariffLineSearchForm(query)
+    refuse_invalid([item for item in form.invalid if item[0] != "Page"])
+    values = form.values
+    on, partner, importer = values["date"], values["partner"], values["importer"]
+    name = "-".join(
+        part
+        for part in ("tariff-lines", importer and importer.code, partner and partner.code)
+        if part
+    )
+    rows = iter_applied_rates(search_lines(values["q"] or "", importer), partner, on)
+    return Download(f"{name}-{on.isoformat()}.csv", TARIFF_LINE_SEARCH.columns, rows)
+
+
+def _positions(name: str, positions) -> Download:
+    return Download(f"{name}.csv", POSITIONS.columns, POSITIONS.values(positions))
+
+
+# --- the views -------------------------------------------------------------------------------
+
+
+def _respond(request, download: Callable[..., Download], *args):
+    try:
+        file = download(request.GET, *args)
+    except InvalidParameters as refusal:
+        return refusal.response()
+    return file.response(bom=wants_bom(request))
+
+
+def negotiations_csv(request):
+    return _respond(request, negotiations_download)
+
+
+def gap_csv(request, slug):
+    return _respond(request, gap_download, slug)
+
+
+def history_csv(request, slug, issue_slug):
+    return _respond(request, history_download, slug, issue_slug)
+
+
+def round_csv(request, slug, number):
+    return _respond(request, round_download, slug, number)
+
+
+def positions_csv(request, slug=None):
+    return _respond(request, positions_download, slug)
+
+
+def compare_csv(request):
+    return _respond(request, compare_download)
+
+
+def tariff_lines_csv(request):
+    return _respond(request, tariff_lines_download)

@@ -1,0 +1,44 @@
+"""Each CSV format is declared once, and the README documents the declarations."""
+
+from pathlib import Path
+
+import pytest
+
+from negotiations.csv_formats import POSITIONS
+from negotiations.importers import IMPORTERS as NEGOTIATION_IMPORTERS
+from tariffs.importers import IMPORTERS as TARIFF_IMPORTERS
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+FORMATS = [importer.format for importer in (*TARIFF_IMPORTERS, *NEGOTIATION_IMPORTERS)]
+
+
+@pytest.mark.parametrize("csv_format", FORMATS, ids=lambda f: f.name)
+def test_the_readme_documents_each_import_format_as_declared(csv_format):
+    assert csv_format.markdown_table() in README.read_text(encoding="utf-8")
+
+
+def test_every_import_format_has_one_importer():
+    importers = [*TARIFF_IMPORTERS, *NEGOTIATION_IMPORTERS]
+
+    assert sorted(importer.format.name for importer in importers) == sorted(f.name for f in FORMATS)
+
+
+@pytest.mark.parametrize("csv_format", FORMATS, ids=lambda f: f.name)
+def test_every_column_says_its_rule_and_how_a_cell_is_read(csv_format):
+    for column in csv_format.columns:
+        assert column.rule, column.name
+        # Parsed by the declaration, or looked up by the importer from the path it names.
+        assert column.parse or column.field, column.name
+
+
+def test_the_positions_export_reads_plain_values_in_the_declared_order():
+    assert POSITIONS.fields[:3] == (
+        "round__negotiation__slug",
+        "round__number",
+        "round__start_date",
+    )
+    assert len(POSITIONS.fields) == len(POSITIONS.columns)
+    # An update names the column a changed field comes from.
+    assert POSITIONS.attnames["source_id"] == "source_url"
+    assert POSITIONS.attnames["stated_on"] == "published_on"
+    assert POSITIONS.key_attnames == ("round_id", "party_id", "issue_id", "statement")
