@@ -178,7 +178,8 @@ TARIFF_MEASURE_COLUMNS = (
     ),
     date_column(
         "announced_on",
-        rule="ISO date; may be empty; not after `in_force_from`",
+        rule="ISO date; may be empty; after `in_force_from` only for a measure that "
+        "applies retroactively, which the preview notes",
         example="2025-03-26",
     ),
     date_column(

@@ -262,8 +262,15 @@ class TariffMeasureImporter(CountryCells, Importer):
                 row, "in_force_until", f"in_force_until {end} is before in_force_from {start}."
             )
         if announced and start and start < announced:
-            self.error(
-                row, "announced_on", f"announced_on {announced} is after in_force_from {start}."
+            # Not an error: a measure can apply retroactively (EO 14345 was signed on
+            # September 4, 2025 for goods entered from August 7), but worth a look.
+            self.notes.append(
+                Problem(
+                    row.line,
+                    "announced_on",
+                    f"announced_on {announced} is after in_force_from {start}: the measure "
+                    "applies retroactively.",
+                )
             )
 
     def write(self, to_write, existing, progress) -> None:

@@ -190,10 +190,6 @@ class TestTariffMeasures:
                 {"in_force_from": "", "in_force_until": "2025-04-01"},
                 "column in_force_until: in_force_until is given but in_force_from is empty",
             ),
-            (
-                {"announced_on": "2025-05-01"},
-                "column announced_on: announced_on 2025-05-01 is after in_force_from 2025-04-03",
-            ),
             ({"source_url": "ftp://x.org/a"}, "column source_url: `ftp://x.org/a` is not a web"),
             ({"confidence": ""}, "column confidence: confidence is empty"),
             ({"name": ""}, "column name: name is empty"),
@@ -208,6 +204,19 @@ class TestTariffMeasures:
         with pytest.raises(ImportRefused):
             preview.apply()
         assert counts() == before
+
+    def test_a_measure_announced_after_it_took_effect_is_noted_not_refused(self, us_lines):
+        # EO 14345 was signed on September 4, 2025 for goods entered from August 7.
+        preview = measures_plan([measure(announced_on="2025-05-01")])
+
+        assert preview.problems == []
+        assert [str(note) for note in preview.notes] == [
+            "line 2, column announced_on: announced_on 2025-05-01 is after in_force_from "
+            "2025-04-03: the measure applies retroactively."
+        ]
+        preview.apply()
+        autos = TariffMeasure.objects.get(name="Section 232 autos")
+        assert autos.announced_on == datetime.date(2025, 5, 1)
 
     def test_a_measure_may_displace_an_existing_one(self, us_lines):
         TariffMeasureFactory(name="Reciprocal", importer=country("USA"))
