@@ -1,11 +1,12 @@
 """What the demo data holds: the facts the pages and their tests rely on."""
 
+import csv
 import datetime
 from decimal import Decimal
 
 import pytest
 
-from negotiations.demo import data
+from negotiations.demo.loader import CSV_FILES
 from negotiations.models import (
     Issue,
     Milestone,
@@ -63,14 +64,43 @@ def test_every_position_has_a_source_and_a_confidence(demo):
     assert set(positions.values_list("confidence", flat=True)) <= set(Confidence.values)
 
 
+def demo_rows(kind: str) -> list[dict[str, str]]:
+    with CSV_FILES[kind].open(encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
+
+
 def test_every_leaders_meeting_is_a_milestone_not_a_round(demo):
-    for meeting in (m for m in data.MEETINGS if not m.number):
+    meetings = [row for row in demo_rows("milestones") if row["kind"] == MilestoneKind.MEETING]
+
+    assert {(m["negotiation"], m["date"]) for m in meetings} == {
+        ("japan-us-2025", "2025-04-07"),  # the leaders' call
+        ("japan-us-2025", "2025-06-16"),  # the G7 in Kananaskis
+        ("japan-us-2025", "2025-10-28"),  # Tokyo
+    }
+    for meeting in meetings:
         assert Milestone.objects.filter(
-            negotiation__slug=meeting.negotiation, date=meeting.date, kind=MilestoneKind.MEETING
+            negotiation__slug=meeting["negotiation"],
+            date=meeting["date"],
+            kind=MilestoneKind.MEETING,
+            source__url=meeting["source_url"],
+            confidence=meeting["confidence"],
         ).exists(), meeting
         assert not TalkRound.objects.filter(
-            negotiation__slug=meeting.negotiation, start_date=meeting.date
+            negotiation__slug=meeting["negotiation"], start_date=meeting["date"]
         ).exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "sourced"),
+    [("negotiations", False), ("officials", True), ("tariff-lines", False)],
+)
+def test_facts_keep_their_confidence_and_source_where_the_model_has_no_field(kind, sourced):
+    rows = demo_rows(kind)
+
+    assert rows
+    assert all(row["confidence"] in Confidence.values for row in rows)
+    if sourced:
+        assert all(row["source_url"].startswith("https://") for row in rows)
 
 
 def test_issues_are_linked_to_the_lines_of_the_importer_they_concern(demo):

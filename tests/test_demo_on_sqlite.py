@@ -24,16 +24,20 @@ for url in ["/", "/negotiations/japan-us-2025/?round=2"]:
 """
 
 
-def manage(*args, env):
+def python(*args, env, timeout=300):
     return subprocess.run(
-        [sys.executable, "manage.py", *args],
+        [sys.executable, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
         check=False,
     )
+
+
+def manage(*args, env):
+    return python("manage.py", *args, env=env)
 
 
 @pytest.fixture
@@ -49,15 +53,7 @@ def test_the_demo_loads_and_serves_on_sqlite(sqlite_env):
         assert result.returncode == 0, result.stderr
 
     again = manage("load_demo", env=sqlite_env)
-    pages = subprocess.run(
-        [sys.executable, "-c", CHECK_PAGES],
-        cwd=ROOT,
-        env=sqlite_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    pages = python("-c", CHECK_PAGES, env=sqlite_env, timeout=120)
 
     assert again.returncode == 0 and "0 created, 0 updated" in again.stdout
     assert pages.returncode == 0, pages.stderr

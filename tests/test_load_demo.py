@@ -1,7 +1,6 @@
 """The demo data: the 2025 U.S. tariff talks with Japan, the U.K. and the EU."""
 
 import csv
-import datetime
 import sys
 from io import StringIO
 from pathlib import Path
@@ -10,22 +9,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from negotiations.demo import data, loader
-from negotiations.demo.loader import (
-    CREATED,
-    MODELS,
-    UPDATED,
-    DemoDataError,
-    count_key,
-    load_demo,
-    missing_meeting_milestones,
-)
-from negotiations.models import (
-    MilestoneKind,
-    Negotiation,
-    Official,
-    TalkRound,
-)
+from csvport.plans import CREATED, UPDATED
+from negotiations.demo import loader
+from negotiations.demo.loader import MODELS, DemoDataError, count_key, load_demo
+from negotiations.models import Negotiation, Official, TalkRound
 
 pytestmark = pytest.mark.django_db
 
@@ -86,27 +73,17 @@ def test_an_edited_row_is_restored_and_counted_as_updated():
     assert japan_us_round(2).participants.filter(pk=bessent.pk).exists()
 
 
-def test_a_leaders_meeting_missing_from_the_milestones_file_becomes_a_milestone():
-    meeting = data.MeetingFact(
-        negotiation="japan-us-2025",
-        number=None,
-        date=datetime.date(2025, 6, 16),
-        location="Kananaskis",
-        participants=("Shigeru Ishiba", "Donald Trump"),
-        summary="Leaders' meeting: no agreement.",
-        source_url="https://news.example.org/g7",
-        confidence="confirmed",
-    )
-    listed = {"negotiation": "japan-us-2025", "date": "2025-06-16", "kind": "meeting"}
+def test_each_demo_file_is_a_file_editors_could_import(capsys):
+    load_demo()
 
-    [(_, added)] = missing_meeting_milestones([meeting], [])
-    assert added["kind"] == MilestoneKind.MEETING
-    assert (added["date"], added["title"]) == ("2025-06-16", "Leaders' meeting: no agreement.")
-    assert (added["source_url"], added["confidence"]) == (
-        "https://news.example.org/g7",
-        "confirmed",
-    )
-    assert missing_meeting_milestones([meeting], [("milestones line 2", listed)]) == []
+    # One write path: the same command, the same format, and nothing left to change.
+    for kind, path in loader.CSV_FILES.items():
+        capsys.readouterr()
+        call_command("import_csv", kind, str(path), "--dry-run")
+        preview = capsys.readouterr().out.splitlines()
+        assert preview[1].startswith("0 ") and ", 0 to update, " in preview[1], preview
+        assert preview[-1] == "Dry run: nothing was written.", preview
+        assert not any("problem" in line for line in preview), preview
 
 
 def test_the_demo_data_files_live_in_the_package():

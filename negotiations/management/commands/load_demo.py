@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
+from csvport.plans import CREATED, OUTCOMES, UPDATED
 from negotiations.demo import loader
 
 
@@ -22,8 +23,7 @@ class Command(BaseCommand):
             ) from None
         for model in loader.MODELS:
             outcomes = ", ".join(
-                f"{counts[loader.count_key(model, outcome)]} {outcome}"
-                for outcome in loader.OUTCOMES
+                f"{counts[loader.count_key(model, outcome)]} {outcome}" for outcome in OUTCOMES
             )
             self.stdout.write(f"{model._meta.verbose_name_plural}: {outcomes}")
         self.stdout.write(self.style.SUCCESS(summary(counts)))
@@ -32,7 +32,7 @@ class Command(BaseCommand):
 def summary(counts: dict[str, int]) -> str:
     created, updated = (
         sum(counts[loader.count_key(model, outcome)] for model in loader.MODELS)
-        for outcome in (loader.CREATED, loader.UPDATED)
+        for outcome in (CREATED, UPDATED)
     )
     if not created and not updated:
         return "Demo data already loaded; nothing changed."
