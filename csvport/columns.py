@@ -42,7 +42,7 @@ def date_column(
 
 
 def choice_column(
-    name: str, choices: Sequence[str], *, rule: str = "", example: str = ""
+    name: str, choices: Sequence[str], *, rule: str = "", example: str = "", optional: bool = False
 ) -> Column:
     return Column(
         name,
@@ -50,4 +50,5 @@ def choice_column(
         parse=choice(choices),
         rule=rule or f"one of: {', '.join(choices)}",
         example=example,
+        optional=optional,
     )

@@ -67,9 +67,16 @@ class Importer:
 
     def parse(self, row: Row, name: str):
         """The row's cell of column `name`, parsed as the format says, or INVALID once
-        the problem is noted."""
+        the problem is noted. An optional column's empty cell (or a file without the
+        column) gives its field's default: a format can grow a column, and the files
+        written before it still import."""
+        column, cell = self.format.column(name), row.cells[name]
+        if not cell and column.optional and column.plain:
+            field = self.format.model._meta.get_field(column.target)
+            if field.has_default():
+                return field.get_default()
         try:
-            return self.format.column(name).parse(row.cells[name], name)
+            return column.parse(cell, name)
         except CellError as error:
             self.error(row, name, str(error))
             return INVALID

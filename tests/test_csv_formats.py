@@ -1,12 +1,19 @@
 """Each CSV format is declared once, and the README documents the declarations."""
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
-from negotiations.csv_formats import POSITIONS
+from csvport.importer import plan_file
+from csvport.reading import ADMIN_MAX_BYTES
+from negotiations.csv_formats import POSITIONS, ROUNDS
 from negotiations.importers import IMPORTERS as NEGOTIATION_IMPORTERS
+from negotiations.importers import RoundImporter
+from negotiations.models import TalkRound
 from tariffs.importers import IMPORTERS as TARIFF_IMPORTERS
+from tariffs.models import Confidence
+from tests.factories import NegotiationFactory
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 FORMATS = [importer.format for importer in (*TARIFF_IMPORTERS, *NEGOTIATION_IMPORTERS)]
@@ -42,3 +49,27 @@ def test_the_positions_export_reads_plain_values_in_the_declared_order():
     assert POSITIONS.attnames["source_id"] == "source_url"
     assert POSITIONS.attnames["stated_on"] == "published_on"
     assert POSITIONS.key_attnames == ("round_id", "party_id", "issue_id", "statement")
+
+
+@pytest.mark.django_db
+def test_a_format_grown_by_an_optional_column_still_imports_the_files_written_before_it():
+    # As if `confidence` were new to the rounds format, and optional.
+    columns = [
+        dataclasses.replace(column, optional=True) if column.name == "confidence" else column
+        for column in ROUNDS.columns
+    ]
+
+    class GrownRoundImporter(RoundImporter):
+        format = dataclasses.replace(ROUNDS, columns=tuple(columns))
+
+    NegotiationFactory(slug="older-talks")
+    old_file = b"negotiation,round,start_date,end_date,location,participants,summary,outcome,"
+    old_file += b"source_url\r\nolder-talks,1,2025-05-01,,Geneva,,,,\r\n"
+
+    plan = plan_file(GrownRoundImporter, old_file, max_bytes=ADMIN_MAX_BYTES)
+    plan.apply()
+
+    # The column left out reads as empty, and an empty cell is the field's default.
+    assert plan.problems == []
+    talk_round = TalkRound.objects.get(negotiation__slug="older-talks", number=1)
+    assert (talk_round.location, talk_round.confidence) == ("Geneva", Confidence.CONFIRMED)

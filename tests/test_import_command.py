@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
+from negotiations.csv_formats import POSITIONS
 from negotiations.models import StatedPosition
 from tests.csv_samples import (
     POSITION,
@@ -92,7 +93,8 @@ BAD_FILES = {
         positions_csv([position(), position(statement="Other.")]).replace(
             b",reported\r\n", b"\r\n", 1
         ),
-        "line 2: 13 cells where the header has 14 columns",
+        f"line 2: {len(POSITIONS.names) - 1} cells where the header has "
+        f"{len(POSITIONS.names)} columns",
     ),
     "NUL byte": (
         positions_csv([position(statement="a\0b")]),
