@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from csvport.importer import plan_file
 from csvport.plans import PROGRESS_EVERY, ImportRefused, Plan
 from csvport.reading import COMMAND_MAX_BYTES, size_problem
-from csvport.wording import join_and, plural
+from csvport.wording import plural
 from negotiations import importers as negotiation_importers
 from tariffs import importers as tariff_importers
 
@@ -28,9 +28,9 @@ TOO_LARGE_HINT = "split it into smaller files."
 
 class Command(BaseCommand):
     help = (
-        f"Import a CSV file of {join_and([kind.format.what for kind in KINDS.values()])} "
-        "(formats in the README): print a preview of what would change and every problem, "
-        "then write it all in one transaction, or nothing."
+        f"Import a CSV file of one kind: {', '.join(KINDS)} (formats in the README). Print "
+        "a preview of what would change and every problem, then write it all in one "
+        "transaction, or nothing."
     )
 
     def add_arguments(self, parser):
