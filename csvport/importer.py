@@ -20,7 +20,7 @@ from csvport.parsers import INVALID, CellError
 from csvport.plans import CREATED, PROGRESS_EVERY, UNCHANGED, UPDATED, Plan, Progress, RowOutcome
 from csvport.problems import Problem
 from csvport.reading import CsvFileError, Row, Table, read_table
-from csvport.wording import did_you_mean
+from csvport.wording import closest
 
 AMBIGUOUS = object()  # a natural key that more than one row has
 
@@ -142,6 +142,7 @@ class ModelImporter(Importer):
 
     def plan(self) -> Plan:
         csv_format, model = self.format, self.format.model
+        self.spelled: dict[str, dict] = {}
         self.lookups = {
             column.name: self.lookup(column)
             for column in csv_format.columns
@@ -216,9 +217,11 @@ class ModelImporter(Importer):
         related = meta.get_field(column.target).related_model
         key = self.lookup_keys.get(column.name, str)
         table: dict = {}
+        self.spelled.setdefault(column.name, {})
         for value, pk in related._default_manager.values_list(column.field.split("__", 1)[1], "pk"):
             name = key(value)
             table[name] = pk if table.get(name, pk) == pk else AMBIGUOUS
+            self.spelled[column.name][name] = value  # for a suggestion, as it is written
         return table
 
     def read_row(self, row: Row) -> tuple[dict, dict]:
@@ -260,12 +263,13 @@ class ModelImporter(Importer):
 
     def unknown(self, row: Row, column: Column, value, table: dict) -> None:
         related = self.format.model._meta.get_field(column.target).related_model._meta
+        match = closest(self.lookup_keys.get(column.name, str)(value), table)
+        suggestion = f"; did you mean `{self.spelled[column.name][match]}`?" if match else "."
         self.error(
             row,
             column.name,
-            f"there is no {related.verbose_name} `{value}`"
-            f"{did_you_mean(str(value), [str(name) for name in table], '')}: "
-            f"add it in the admin, or import the {related.verbose_name_plural} first.",
+            f"there is no {related.verbose_name} `{value}` (add it in the admin, or import "
+            f"the {related.verbose_name_plural} first){suggestion}",
         )
 
     def check(self, row: Row, values: dict) -> None:

@@ -230,7 +230,12 @@ OFFICIAL_COLUMNS = (
 OFFICIALS = CsvFormat(OFFICIAL_COLUMNS, model=Official, key=("name", "country"))
 
 SOURCE_COLUMNS = (
-    url_column("url", field="url", rule="http or https URL; required: it identifies the source"),
+    url_column(
+        "url",
+        field="url",
+        required=True,
+        rule="http or https URL; required: it identifies the source",
+    ),
     text_column(
         "title",
         max_length=300,
