@@ -1,15 +1,17 @@
 """Writing CSV: cells as the exports write them, lines produced as rows are read, and
-streamed downloads."""
+streamed downloads, apart from the request that asks for one: a page's view and
+`export_csv` serve the same `Download`, so both give the same bytes."""
 
 import csv
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
 
 from csvport.formats import Column
 from csvport.formulas import neutralize
@@ -76,3 +78,41 @@ def csv_response(filename: str, columns: Sequence[Column], rows: Iterable[Any], 
 def wants_bom(request) -> bool:
     """`?bom=1` (the "for Excel" links): Excel reads UTF-8 as such only after a BOM."""
     return request.GET.get("bom") in ("1", "true", "yes")
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file: its name, its columns and the rows they read (streamed, read once)."""
+
+    filename: str
+    columns: Sequence[Column]
+    rows: Iterable[Any]
+
+    def lines(self, *, bom: bool = False) -> Iterator[str]:
+        return csv_lines(self.columns, self.rows, bom=bom)
+
+    def response(self, *, bom: bool = False):
+        return csv_response(self.filename, self.columns, self.rows, bom=bom)
+
+
+class InvalidParameters(Exception):
+    """Parameters a page would replace by their defaults, with a notice; a file has
+    nowhere to show one, so the download is refused, saying why."""
+
+    def __init__(self, invalid: Iterable[tuple[str, str, str]]):
+        self.lines = [
+            "Nothing was exported.",
+            *(f"{label}: “{raw}” is not valid. {reason}" for label, raw, reason in invalid),
+        ]
+        super().__init__(" ".join(self.lines))
+
+    def response(self) -> HttpResponseBadRequest:
+        return HttpResponseBadRequest(
+            "\n".join(self.lines), content_type="text/plain; charset=utf-8"
+        )
+
+
+def refuse_invalid(invalid: Sequence[tuple[str, str, str]]) -> None:
+    """Raise `InvalidParameters` when a query form ignored any (label, raw, reason)."""
+    if invalid:
+        raise InvalidParameters(invalid)

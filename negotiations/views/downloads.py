@@ -12,8 +12,7 @@ from collections.abc import Callable, Mapping
 
 from django.utils import timezone
 
-from csvport.downloads import Download, InvalidParameters, refuse_invalid
-from csvport.writing import wants_bom
+from csvport.writing import Download, InvalidParameters, refuse_invalid, wants_bom
 from negotiations.csv_formats import (
     GAP_TABLE,
     NEGOTIATION_SUMMARIES,

@@ -10,7 +10,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
-from csvport.downloads import InvalidParameters
+from csvport.writing import InvalidParameters
 from negotiations.views import downloads
 
 # what -> (download, the options that go into the URL path, the options that go into the query)
