@@ -42,16 +42,15 @@ def talks():
     return NegotiationFactory(slug="japan-us", party_a=country("JPN"), party_b=country("USA"))
 
 
-def round_row(**cells):
-    return {
-        "negotiation": "japan-us",
-        "round": "2",
-        "start_date": "2025-05-01",
-        "location": "Washington, D.C.",
-        "participants": "Ryosei Akazawa | Scott Bessent",
-        "confidence": "confirmed",
-        **cells,
-    }
+# Round 2 of the talks above, as a rounds file writes it.
+ROUND_2 = {
+    "negotiation": "japan-us",
+    "round": "2",
+    "start_date": "2025-05-01",
+    "location": "Washington, D.C.",
+    "participants": "Ryosei Akazawa | Scott Bessent",
+    "confidence": "confirmed",
+}
 
 
 class TestRounds:
@@ -61,7 +60,7 @@ class TestRounds:
         OfficialFactory(name="Scott Bessent", country=country("USA"))
 
     def test_a_round_is_created_with_its_participants_and_a_second_import_changes_nothing(self):
-        plan(RoundImporter, [round_row()]).apply()
+        plan(RoundImporter, [ROUND_2]).apply()
 
         talk_round = TalkRound.objects.get(negotiation__slug="japan-us", number=2)
         assert talk_round.start_date == datetime.date(2025, 5, 1)
@@ -69,13 +68,13 @@ class TestRounds:
             "Ryosei Akazawa",
             "Scott Bessent",
         ]
-        assert plan(RoundImporter, [round_row()]).counts == {CREATED: 0, UPDATED: 0, UNCHANGED: 1}
+        assert plan(RoundImporter, [ROUND_2]).counts == {CREATED: 0, UPDATED: 0, UNCHANGED: 1}
 
     def test_the_participants_a_row_lists_replace_the_rounds_and_the_preview_says_so(self):
-        plan(RoundImporter, [round_row()]).apply()
+        plan(RoundImporter, [ROUND_2]).apply()
 
         # Names match whatever their case and spacing, as a positions file's speakers do.
-        changed = plan(RoundImporter, [round_row(participants="ryosei  AKAZAWA")])
+        changed = plan(RoundImporter, [{**ROUND_2, "participants": "ryosei  AKAZAWA"}])
         assert [(row.outcome, row.changed) for row in changed.rows] == [
             (UPDATED, ("participants",))
         ]
@@ -109,7 +108,7 @@ class TestRounds:
         ],
     )
     def test_a_bad_round_is_named_by_line_and_column(self, cells, expected):
-        found = problems(RoundImporter, [round_row(**cells)])
+        found = problems(RoundImporter, [{**ROUND_2, **cells}])
 
         assert any(problem.startswith(expected) for problem in found), found
         assert not TalkRound.objects.exists()
@@ -117,7 +116,7 @@ class TestRounds:
     def test_a_round_cites_a_source_by_its_url(self):
         source = SourceFactory(url="https://news.example.org/round-2")
 
-        plan(RoundImporter, [round_row(source_url=source.url)]).apply()
+        plan(RoundImporter, [{**ROUND_2, "source_url": source.url}]).apply()
 
         assert TalkRound.objects.get(number=2).source == source
 
