@@ -162,12 +162,12 @@ def test_recent_statements_come_newest_first_twenty_at_most(analyst):
 
     statements = rows(section(response, "statements"))
     assert len(statements) == 20
-    assert [row[6] for row in statements[:2]] == ["Statement 24", "Statement 23"]
-    assert statements[0][0] == "2025-04-25"
-    assert statements[0][1] == "Japan–U.S. talks, round 1"
-    assert statements[0][3] == "Ryosei Akazawa"
-    assert statements[0][5] == "15%"
-    assert statements[0][7] == "Example News confirmed"
+    assert [row[7] for row in statements[:2]] == ["Statement 24", "Statement 23"]
+    assert statements[0][:3] == ["2025-04-25", "Japan–U.S. talks", "Round 1"]
+    assert statements[0][4] == "Ryosei Akazawa"
+    assert statements[0][6] == "15%"
+    assert statements[0][8].startswith("Example News")  # the source
+    assert statements[0][9] == "confirmed"
     assert "A U.S. statement" not in text(response)
     markup = section(response, "statements")
     assert 'href="/negotiations/japan-us/rounds/1/"' in markup

@@ -56,7 +56,7 @@ def test_akazawa_attended_round_2_of_the_japan_us_talks(analyst, akazawa):
 def test_akazawas_statements_are_listed_newest_first_with_their_sources(analyst, akazawa):
     response = analyst.get(official_url(akazawa))
 
-    statements = [position for position, _side in response.context["statements"]]
+    statements = response.context["statements"]
     assert len(statements) == akazawa.positions.count()
     dates = [position.stated_on for position in statements]
     assert dates == sorted(dates, reverse=True)

@@ -22,6 +22,18 @@ def pct(value) -> str:
 
 
 @register.filter
+def country_choices(countries) -> list[tuple[str, str]]:
+    """Countries as the options of a select: `JPN`, "Japan (JPN)"."""
+    return [(country.code, f"{country.name} ({country.code})") for country in countries]
+
+
+@register.filter
+def country_groups(groups) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(label, countries) pairs as the option groups of a select."""
+    return [(label, country_choices(countries)) for label, countries in groups]
+
+
+@register.filter
 def side_class(country_id, negotiation) -> str:
     """`side-a` or `side-b`: the one class each party of a negotiation is drawn with;
     nothing for a third country."""

@@ -38,7 +38,7 @@ def detail(request, pk):
         "breadcrumbs": [(official.name, None)],
         "official": official,
         "rounds": [(r, r.negotiation.side_of(official.country_id)) for r in rounds],
-        "statements": [(s, s.round.negotiation.side_of(s.party_id)) for s in statements],
+        "statements": statements,
         "involvements": involvements(official, rounds, statements),
     }
     return render(request, "negotiations/official.html", context)
