@@ -1,4 +1,6 @@
-"""Role fixtures shared by every test file: anonymous, analyst, editor."""
+"""Fixtures shared by every test file: the roles (anonymous, analyst, editor), the small
+cast of talks the page tests build (tests/casts.py), and the demo data for the tests of
+the demo itself."""
 
 from contextlib import contextmanager
 
@@ -8,6 +10,7 @@ from django.db import transaction
 from django.test import Client
 
 from negotiations.demo.loader import load_demo
+from tests.casts import Cast, the_cast
 
 
 @pytest.fixture
@@ -37,6 +40,13 @@ def editor(editor_user) -> Client:
     return client
 
 
+@pytest.fixture
+def cast(db) -> Cast:
+    """The Japan–U.S. talks in five rounds, the U.K.–U.S. and EU–U.S. talks beside them,
+    and the U.S. duties they are about: see tests/casts.py for every fact."""
+    return the_cast()
+
+
 @contextmanager
 def demo_rolled_back(django_db_blocker):
     """The demo data inside a transaction rolled back at the end; the tests within run in
@@ -55,16 +65,8 @@ def demo_rolled_back(django_db_blocker):
 
 @pytest.fixture(scope="module")
 def demo_data(django_db_setup, django_db_blocker):
-    """The demo data for a whole test module. Browser tests, which need committed data,
-    load it themselves."""
-    with demo_rolled_back(django_db_blocker):
-        yield
-
-
-@pytest.fixture(scope="class")
-def class_demo(django_db_setup, django_db_blocker):
-    """The demo data for one class of tests, for modules whose other tests build rows
-    with factories that the demo data also has (the U.S. line 8703, Akazawa)."""
+    """The demo data for a whole test module, for the tests of the demo and of the CSV
+    files made from it. Browser tests, which need committed data, load it themselves."""
     with demo_rolled_back(django_db_blocker):
         yield
 

@@ -7,6 +7,8 @@ import factory
 
 from negotiations.models import (
     Issue,
+    Milestone,
+    MilestoneKind,
     Negotiation,
     Official,
     Source,
@@ -61,6 +63,16 @@ class TalkRoundFactory(factory.django.DjangoModelFactory):
         lambda o: datetime.date(2025, 4, 1) + datetime.timedelta(days=14 * o.number)
     )
     location = "Washington, D.C."
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    negotiation = factory.SubFactory(NegotiationFactory)
+    date = datetime.date(2025, 7, 7)
+    kind = MilestoneKind.DEADLINE
+    title = factory.Sequence(lambda n: f"Milestone {n}")
 
 
 class IssueFactory(factory.django.DjangoModelFactory):

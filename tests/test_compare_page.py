@@ -1,8 +1,10 @@
-"""The compare page: one importer's negotiations side by side, issue by issue."""
+"""The compare page: one importer's negotiations side by side, issue by issue.
+
+The cast (tests/casts.py): the U.S. agreed 15% on cars with Japan and the EU and 10% with
+the U.K.; steel is on the Japanese and British tables only, industrial goods on the EU's."""
 
 from decimal import Decimal
 
-import pytest
 from django.urls import reverse
 
 from negotiations.gap import GapStatus
@@ -14,8 +16,6 @@ from tests.factories import (
     TalkRoundFactory,
     country,
 )
-
-pytestmark = pytest.mark.django_db
 
 URL = reverse("negotiations:compare")
 HTMX = {"HX-Request": "true"}
@@ -32,7 +32,7 @@ def cell(response, slug, negotiation_slug):
     return lines_by_slug(response)[slug].standings[columns.index(negotiation_slug)]
 
 
-def test_the_united_states_is_the_default_importer_with_its_three_negotiations(analyst, demo):
+def test_the_united_states_is_the_default_importer_with_its_three_negotiations(analyst, cast):
     response = analyst.get(URL)
 
     assert response.status_code == 200
@@ -47,7 +47,7 @@ def test_the_united_states_is_the_default_importer_with_its_three_negotiations(a
     assert response.context["notices"] == []
 
 
-def test_autos_were_agreed_at_15_with_japan_and_the_eu_and_at_10_with_the_uk(analyst, demo):
+def test_autos_were_agreed_at_15_with_japan_and_the_eu_and_at_10_with_the_uk(analyst, cast):
     response = analyst.get(URL, {"importer": "USA"})
 
     agreed = {
@@ -69,7 +69,7 @@ def test_autos_were_agreed_at_15_with_japan_and_the_eu_and_at_10_with_the_uk(ana
     assert row.count("agreed at 10%") == 1
 
 
-def test_each_cell_shows_the_partners_target_then_the_importers(analyst, demo):
+def test_each_cell_shows_the_partners_target_then_the_importers(analyst, cast):
     response = analyst.get(URL, {"importer": "USA"})
 
     steel = cell(response, "steel-aluminum", "japan-us-2025")
@@ -81,7 +81,7 @@ def test_each_cell_shows_the_partners_target_then_the_importers(analyst, demo):
     assert steel.agreed_rate is None
 
 
-def test_issues_are_matched_by_slug_and_an_issue_off_the_table_shows_a_dash(analyst, demo):
+def test_issues_are_matched_by_slug_and_an_issue_off_the_table_shows_a_dash(analyst, cast):
     response = analyst.get(URL, {"importer": "USA"})
 
     lines = lines_by_slug(response)
@@ -96,7 +96,7 @@ def test_issues_are_matched_by_slug_and_an_issue_off_the_table_shows_a_dash(anal
     assert "not on the table" in row
 
 
-def test_the_issues_most_negotiations_share_come_first(analyst, demo):
+def test_the_issues_most_negotiations_share_come_first(analyst, cast):
     response = analyst.get(URL)
 
     slugs = [line.slug for line in response.context["issues"]]
@@ -104,7 +104,7 @@ def test_the_issues_most_negotiations_share_come_first(analyst, demo):
 
 
 def test_another_importer_sees_its_own_negotiations_with_the_partner_as_the_other_party(
-    analyst, demo
+    analyst, cast
 ):
     response = analyst.get(URL, {"importer": "jpn"})
 
@@ -117,7 +117,7 @@ def test_another_importer_sees_its_own_negotiations_with_the_partner_as_the_othe
     assert response.context["notices"] == []
 
 
-def test_an_unknown_importer_falls_back_to_the_united_states_with_a_notice(analyst, demo):
+def test_an_unknown_importer_falls_back_to_the_united_states_with_a_notice(analyst, cast):
     response = analyst.get(URL, {"importer": "XXX"})
 
     assert response.status_code == 200
@@ -131,7 +131,7 @@ def test_an_unknown_importer_falls_back_to_the_united_states_with_a_notice(analy
     assert len(response.context["talks"]) == 3
 
 
-def test_the_form_works_without_javascript_and_swaps_the_comparison_with_it(analyst, demo):
+def test_the_form_works_without_javascript_and_swaps_the_comparison_with_it(analyst, cast):
     html = analyst.get(URL).content.decode()
 
     form = html[html.index("<form") : html.index("</form>")]
@@ -145,7 +145,7 @@ def test_the_form_works_without_javascript_and_swaps_the_comparison_with_it(anal
     assert '<section id="comparison"' in html
 
 
-def test_the_htmx_request_gets_only_the_comparison(analyst, demo):
+def test_the_htmx_request_gets_only_the_comparison(analyst, cast):
     response = analyst.get(URL, {"importer": "USA"}, headers=HTMX)
 
     assert response.status_code == 200
@@ -157,14 +157,14 @@ def test_the_htmx_request_gets_only_the_comparison(analyst, demo):
     assert "HX-Request" in response.headers["Vary"]
 
 
-def test_the_full_page_also_varies_on_the_htmx_header(analyst, demo):
+def test_the_full_page_also_varies_on_the_htmx_header(analyst, cast):
     response = analyst.get(URL)
 
     assert "<html" in response.content.decode()
     assert "HX-Request" in response.headers["Vary"]
 
 
-def test_the_htmx_fragment_carries_the_fallback_notice(analyst, demo):
+def test_the_htmx_fragment_carries_the_fallback_notice(analyst, cast):
     response = analyst.get(URL, {"importer": "XXX"}, headers=HTMX)
 
     html = response.content.decode()
@@ -173,7 +173,7 @@ def test_the_htmx_fragment_carries_the_fallback_notice(analyst, demo):
 
 
 def test_the_compare_page_query_count_does_not_grow_with_negotiations_or_positions(
-    analyst, demo, django_assert_max_num_queries
+    analyst, cast, django_assert_max_num_queries
 ):
     with django_assert_max_num_queries(MAX_QUERIES):
         analyst.get(URL)

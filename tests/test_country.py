@@ -1,4 +1,7 @@
-"""The country page: its negotiations, officials, measures and statements."""
+"""The country page: its negotiations, officials, measures and statements.
+
+The cast (tests/casts.py) gives Japan one negotiation, with the U.S., in five rounds, and
+the U.S. the measures on cars, parts and metals that Japan, the U.K. and the EU face."""
 
 import datetime
 import html
@@ -6,7 +9,6 @@ import re
 
 import pytest
 
-from negotiations.models import Official
 from tests.factories import (
     NegotiationFactory,
     OfficialFactory,
@@ -42,81 +44,82 @@ def rows(markup: str) -> list[list[str]]:
     ]
 
 
-@pytest.mark.usefixtures("class_demo")
-class TestOnTheDemoData:
-    def test_the_page_for_japan_lists_the_japan_us_negotiation_and_akazawa(self, analyst):
-        response = analyst.get("/countries/JPN/")
-        page = response.content.decode()
+def test_the_page_for_japan_lists_the_japan_us_negotiation_and_akazawa(analyst, cast):
+    response = analyst.get("/countries/JPN/")
+    page = response.content.decode()
 
-        assert response.status_code == 200
-        assert "Japan (JPN)" in text(response)
-        (negotiation,) = rows(section(response, "negotiations"))
-        assert negotiation[:5] == [
-            "Japan–U.S. tariff talks 2025",
-            "Japan – United States",
-            "concluded",
-            "2025-04-07",
-            "2025-07-22",
-        ]
-        assert negotiation[5].startswith("10: 1 2 3")
-        assert 'href="/negotiations/japan-us-2025/"' in page
-        assert 'href="/negotiations/japan-us-2025/rounds/2/"' in page
-        officials = section(response, "officials")
-        assert "Ryosei Akazawa" in officials
-        assert "赤澤亮正" in officials
-        akazawa = Official.objects.get(name="Ryosei Akazawa")
-        assert f'<a href="/officials/{akazawa.pk}/">Ryosei Akazawa</a>' in officials
+    assert response.status_code == 200
+    assert "Japan (JPN)" in text(response)
+    (negotiation,) = rows(section(response, "negotiations"))
+    assert negotiation[:5] == [
+        "Japan–U.S. tariff talks 2025",
+        "Japan – United States",
+        "concluded",
+        "2025-04-07",
+        "2025-07-22",
+    ]
+    assert negotiation[5].startswith("5: 1 2 3")
+    assert 'href="/negotiations/japan-us-2025/"' in page
+    assert 'href="/negotiations/japan-us-2025/rounds/2/"' in page
+    officials = section(response, "officials")
+    assert "Ryosei Akazawa" in officials
+    assert "赤澤亮正" in officials
+    assert f'<a href="/officials/{cast.akazawa.pk}/">Ryosei Akazawa</a>' in officials
 
-    def test_a_lowercase_code_is_accepted(self, analyst):
-        response = analyst.get("/countries/jpn/")
 
-        assert response.status_code == 200
-        assert "Japan (JPN)" in text(response)
+def test_a_lowercase_code_is_accepted(analyst):
+    response = analyst.get("/countries/jpn/")
 
-    def test_the_us_page_lists_the_measures_it_imposes(self, analyst):
-        response = analyst.get("/countries/USA/")
+    assert response.status_code == 200
+    assert "Japan (JPN)" in text(response)
 
-        imposed = {row[0]: row for row in rows(section(response, "imposed"))}
-        assert imposed["Section 232 autos"][1:7] == [
-            "additional",
-            "+25%",
-            "8703",
-            "every partner",
-            "2025-04-03",
-            "—",
-        ]
-        assert imposed["Reciprocal rate for Japan, 15% all-in (EO 14345)"][1:5] == [
-            "total",
-            "=15%",
-            "all goods",
-            "JPN",
-        ]
-        assert imposed["Reciprocal rate for Japan, July 7 letter (threat)"][5] == "never (threat)"
-        assert 'href="/tariff-lines/USA/8703/"' in section(response, "imposed")
 
-    def test_japan_faces_the_measures_naming_it_and_those_on_every_partner_of_its_counterparts(
-        self, analyst
-    ):
-        response = analyst.get("/countries/JPN/")
+def test_the_us_page_lists_the_measures_it_imposes(analyst, cast):
+    response = analyst.get("/countries/USA/")
 
-        faced = {row[0]: row for row in rows(section(response, "faced"))}
-        assert faced["Japanese autos and parts, 15% all-in (EO 14345 / Commerce notice)"][1:3] == [
-            "United States",
-            "JPN by name",
-        ]
-        assert faced["Section 232 autos"][1:3] == ["United States", "every partner"]
-        assert "U.K. cars within the 100,000 quota (EO 14309)" not in faced
-        assert "Reciprocal rate for the EU, 15% all-in (July 31 order)" not in faced
-        assert "with no partner restriction imposed by the countries it negotiates with" in text(
-            response
-        )
-        assert rows(section(response, "imposed")) == [["No measure of Japan is recorded."]]
+    imposed = {row[0]: row for row in rows(section(response, "imposed"))}
+    assert imposed["Section 232 autos"][1:7] == [
+        "additional",
+        "+25%",
+        "8703",
+        "every partner",
+        "2025-04-03",
+        "—",
+    ]
+    assert imposed["Reciprocal rate for Japan, 15% all-in (EO 14345)"][1:5] == [
+        "total",
+        "=15%",
+        "all goods",
+        "JPN",
+    ]
+    assert imposed["Reciprocal rate for Japan, July 7 letter (threat)"][5] == "never (threat)"
+    assert 'href="/tariff-lines/USA/8703/"' in section(response, "imposed")
 
-    def test_the_japan_page_links_to_what_its_goods_pay(self, analyst):
-        page = analyst.get("/countries/JPN/").content.decode()
 
-        assert 'href="/tariff-lines/?partner=JPN"' in page
-        assert 'href="/tariff-lines/?importer=JPN"' in page
+def test_japan_faces_the_measures_naming_it_and_those_on_every_partner_of_its_counterparts(
+    analyst, cast
+):
+    response = analyst.get("/countries/JPN/")
+
+    faced = {row[0]: row for row in rows(section(response, "faced"))}
+    assert faced["Japanese autos and parts, 15% all-in (EO 14345 / Commerce notice)"][1:3] == [
+        "United States",
+        "JPN by name",
+    ]
+    assert faced["Section 232 autos"][1:3] == ["United States", "every partner"]
+    assert "U.K. cars within the 100,000 quota (EO 14309)" not in faced
+    assert "Reciprocal rate for the EU, 15% all-in (July 31 order)" not in faced
+    assert "with no partner restriction imposed by the countries it negotiates with" in text(
+        response
+    )
+    assert rows(section(response, "imposed")) == [["No measure of Japan is recorded."]]
+
+
+def test_the_japan_page_links_to_what_its_goods_pay(analyst, cast):
+    page = analyst.get("/countries/JPN/").content.decode()
+
+    assert 'href="/tariff-lines/?partner=JPN"' in page
+    assert 'href="/tariff-lines/?importer=JPN"' in page
 
 
 def test_an_unknown_country_is_404_saying_so(analyst):

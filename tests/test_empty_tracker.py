@@ -1,6 +1,6 @@
 """A fresh install with no data: every page still answers, and says what to do.
 
-Kept apart from the other page tests, whose modules load the demo data.
+Kept apart from the other page tests, which build the cast of tests/casts.py first.
 """
 
 import pytest

@@ -1,4 +1,7 @@
-"""The negotiation page: gap table, chart, controls, timeline and each issue's history."""
+"""The negotiation page: gap table, chart, controls, timeline and each issue's history.
+
+The cast (tests/casts.py) is the Japan–U.S. talks in five rounds: a 25-point gap on cars
+in rounds 2 and 3, a deal at 15% in round 4, the order putting it in force in round 5."""
 
 import datetime
 import re
@@ -12,6 +15,7 @@ from negotiations.models import Stance
 from tests.factories import (
     IssueFactory,
     NegotiationFactory,
+    OfficialFactory,
     StatedPositionFactory,
     TalkRoundFactory,
     country,
@@ -32,7 +36,7 @@ def gap_row(response, slug):
     return match.group(1)
 
 
-def test_the_seed_case_as_of_round_2_autos_are_open_25_points_apart(analyst, demo):
+def test_the_seed_case_as_of_round_2_autos_are_open_25_points_apart(analyst, cast):
     response = analyst.get(URL, {"round": 2})
 
     assert response.status_code == 200
@@ -44,29 +48,29 @@ def test_the_seed_case_as_of_round_2_autos_are_open_25_points_apart(analyst, dem
     assert "Largest gap: <strong>Passenger cars</strong>, 25 percentage points" in text(response)
 
 
-def test_at_the_deal_autos_are_agreed_at_15_and_implemented_since(analyst, demo):
-    at_the_deal = gap_row(analyst.get(URL, {"round": 8}), "autos")
+def test_at_the_deal_autos_are_agreed_at_15_and_implemented_since(analyst, cast):
+    at_the_deal = gap_row(analyst.get(URL, {"round": 4}), "autos")
     latest = gap_row(analyst.get(URL), "autos")
 
     assert "status-agreed" in at_the_deal
-    assert "narrowing" in at_the_deal  # 25 points in round 7, none in round 8
+    assert "narrowing" in at_the_deal  # 25 points in round 3, none in round 4
     assert "unchanged" in latest
     assert "8703: 15%" in latest
     assert "implemented" in latest
 
 
-def test_the_page_shows_the_timeline_of_rounds_and_milestones(analyst, demo):
+def test_the_page_shows_the_timeline_of_rounds_and_milestones(analyst, cast):
     page = text(analyst.get(URL))
     body = page[page.index('<section class="timeline">') :]
 
     assert 'href="/negotiations/japan-us-2025/rounds/2/"><strong>Round 2</strong>' in body
     assert "Washington, D.C. (U.S. Treasury Department)" in body
     assert "Letter to Ishiba: 25% on all Japanese goods" in body
-    # Events in date order: the July 7 threat comes between rounds 7 and 8.
-    assert body.index("Round 7") < body.index("Letter to Ishiba") < body.index("Round 8")
+    # Events in date order: the July 7 threat comes between rounds 3 and 4.
+    assert body.index("Round 3") < body.index("Letter to Ishiba") < body.index("Round 4")
 
 
-def test_the_dumbbell_chart_draws_one_line_per_issue_with_targets(analyst, demo):
+def test_the_dumbbell_chart_draws_one_line_per_issue_with_targets(analyst, cast):
     body = text(analyst.get(URL, {"round": 2}))
 
     chart = body[body.index('<figure class="dumbbell">') : body.index("</figure>")]
@@ -75,22 +79,22 @@ def test_the_dumbbell_chart_draws_one_line_per_issue_with_targets(analyst, demo)
     assert 'role="img"' in chart
 
 
-def test_open_only_and_sector_filter_the_rows(analyst, demo):
-    body = text(analyst.get(URL, {"round": 10, "open": "on", "sector": "automotive"}))
+def test_open_only_and_sector_filter_the_rows(analyst, cast):
+    body = text(analyst.get(URL, {"round": 5, "open": "on", "sector": "automotive"}))
 
-    assert 'id="issue-autos"' not in body  # agreed by round 10
+    assert 'id="issue-autos"' not in body  # agreed by round 5
     assert 'id="issue-steel-aluminum"' not in body  # another sector
     assert "No issue matches these controls." in body
 
 
-def test_sorting_by_issue_name_orders_the_rows_alphabetically(analyst, demo):
+def test_sorting_by_issue_name_orders_the_rows_alphabetically(analyst, cast):
     body = text(analyst.get(URL, {"round": 2, "sort": "issue"}))
 
     slugs = re.findall(r'<tr id="issue-([a-z-]+)">', body)
     assert slugs[:3] == ["auto-parts", "currency", "defense"]
 
 
-def test_the_htmx_request_gets_only_the_gap_view(analyst, demo):
+def test_the_htmx_request_gets_only_the_gap_view(analyst, cast):
     response = analyst.get(URL, {"round": 2}, **HTMX)
 
     body = text(response)
@@ -109,12 +113,12 @@ def test_the_htmx_request_gets_only_the_gap_view(analyst, demo):
         ({"sector": "<script>"}, "Sector: “&lt;script&gt;” was ignored."),
     ],
 )
-def test_a_malformed_control_falls_back_to_its_default_visibly(analyst, demo, params, notice):
+def test_a_malformed_control_falls_back_to_its_default_visibly(analyst, cast, params, notice):
     response = analyst.get(URL, params)
 
     assert response.status_code == 200
     assert notice in text(response)
-    assert "Where they stand as of round 10" in text(response)
+    assert "Where they stand as of round 5" in text(response)  # the latest
 
 
 def test_an_unknown_negotiation_is_a_404_that_says_so(analyst, db):
@@ -124,7 +128,7 @@ def test_an_unknown_negotiation_is_a_404_that_says_so(analyst, db):
     assert "There is no negotiation “atlantis-2025”." in response.content.decode()
 
 
-def test_an_issue_expands_to_its_history_in_order(analyst, demo):
+def test_an_issue_expands_to_its_history_in_order(analyst, cast):
     url = reverse("negotiations:issue_history", args=["japan-us-2025", "autos"])
 
     response = analyst.get(url, {"round": 2}, **HTMX)
@@ -142,7 +146,7 @@ def test_an_issue_expands_to_its_history_in_order(analyst, demo):
     assert "reported" in body
 
 
-def test_the_history_link_works_without_javascript_as_a_full_page(analyst, demo):
+def test_the_history_link_works_without_javascript_as_a_full_page(analyst, cast):
     url = reverse("negotiations:issue_history", args=["japan-us-2025", "autos"])
 
     response = analyst.get(url)
@@ -152,7 +156,7 @@ def test_the_history_link_works_without_javascript_as_a_full_page(analyst, demo)
     assert "Bessent" in text(response)
 
 
-def test_an_unknown_issue_is_a_404_that_says_so(analyst, demo):
+def test_an_unknown_issue_is_a_404_that_says_so(analyst, cast):
     url = reverse("negotiations:issue_history", args=["japan-us-2025", "bananas"])
 
     response = analyst.get(url)
@@ -182,7 +186,7 @@ def queries_for(client, url, **headers) -> int:
     return len(captured)
 
 
-def test_the_page_query_count_does_not_grow_with_the_data(analyst, demo):
+def test_the_page_query_count_does_not_grow_with_the_data(analyst, db):
     negotiation = NegotiationFactory(slug="big")
     rounds = [TalkRoundFactory(negotiation=negotiation, number=n) for n in range(1, 4)]
     add_issues(negotiation, rounds, 2)
@@ -194,3 +198,20 @@ def test_the_page_query_count_does_not_grow_with_the_data(analyst, demo):
 
     assert queries_for(analyst, url) == small_page <= 20
     assert queries_for(analyst, url, **HTMX) == small_fragment <= 16
+
+
+def test_an_issue_history_query_count_does_not_grow_with_its_statements(analyst, cast):
+    url = reverse("negotiations:issue_history", args=["japan-us-2025", "autos"])
+    few_page, few_fragment = queries_for(analyst, url), queries_for(analyst, url, **HTMX)
+
+    talks = cast.japan_us
+    speakers = [OfficialFactory(country=cast.japan) for _ in range(5)]
+    for talk_round in talks.rounds.values():
+        for speaker in speakers:
+            StatedPositionFactory(
+                round=talk_round, party=cast.japan, speaker=speaker, issue=talks.issues["autos"]
+            )
+
+    # the negotiation, its rounds, the issue, its positions with everything they print
+    assert queries_for(analyst, url) == few_page <= 5
+    assert queries_for(analyst, url, **HTMX) == few_fragment <= 5

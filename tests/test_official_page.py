@@ -1,11 +1,14 @@
-"""The official page: who they are, the rounds they attended, what they said, and where."""
+"""The official page: who they are, the rounds they attended, what they said, and where.
+
+The cast (tests/casts.py): Ryosei Akazawa spoke for Japan in all five rounds of the
+Japan–U.S. talks; Howard Lutnick sat at the U.S. table with Japan, the U.K. and the EU."""
 
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from negotiations.models import Negotiation, Official, Stance
+from negotiations.models import Negotiation, Stance
 from tests.factories import (
     IssueFactory,
     NegotiationFactory,
@@ -26,8 +29,8 @@ def official_url(official):
 
 
 @pytest.fixture
-def akazawa(demo):
-    return Official.objects.get(name="Ryosei Akazawa")
+def akazawa(cast):
+    return cast.akazawa
 
 
 def test_the_page_of_ryosei_akazawa_says_who_he_is(analyst, akazawa):
@@ -84,10 +87,8 @@ def test_akazawa_took_part_in_the_japan_us_talks_for_japan(analyst, akazawa):
     assert 'href="/negotiations/japan-us-2025/"' in response.content.decode()
 
 
-def test_an_official_in_several_negotiations_lists_each_once(analyst, demo):
-    lutnick = Official.objects.get(name="Howard Lutnick")
-
-    response = analyst.get(official_url(lutnick))
+def test_an_official_in_several_negotiations_lists_each_once(analyst, cast):
+    response = analyst.get(official_url(cast.lutnick))
 
     slugs = [i.negotiation.slug for i in response.context["involvements"]]
     assert sorted(slugs) == ["eu-us-2025", "japan-us-2025", "uk-us-2025"]
@@ -105,7 +106,7 @@ def test_an_official_with_no_record_yet_gets_a_page_that_says_so(analyst):
     assert "No statement on record." in html
 
 
-def test_an_unknown_official_answers_404_saying_so(analyst, demo):
+def test_an_unknown_official_answers_404_saying_so(analyst):
     response = analyst.get(reverse("negotiations:official", args=[987654]))
 
     assert response.status_code == 404

@@ -1,13 +1,15 @@
-"""The round page: date, place, participants, every position stated, and what moved."""
+"""The round page: date, place, participants, every position stated, and what moved.
+
+The cast (tests/casts.py): in round 2 of the Japan–U.S. talks Japan asked for 2.5% on cars
+and the U.S. refused; round 3 repeated it; round 4 was the deal at 15%."""
 
 import datetime
 from decimal import Decimal
 
-import pytest
 from django.urls import reverse
 
 from negotiations.gap import GapStatus, Trend
-from negotiations.models import Negotiation, Official, Stance, TalkRound
+from negotiations.models import Stance
 from tests.factories import (
     IssueFactory,
     NegotiationFactory,
@@ -16,8 +18,6 @@ from tests.factories import (
     TalkRoundFactory,
     country,
 )
-
-pytestmark = pytest.mark.django_db
 
 # negotiation, participants, positions, round numbers, and two gap tables of four each
 MAX_QUERIES = 14
@@ -31,15 +31,13 @@ def by_slug(groups):
     return {group.issue.slug: group for group in groups}
 
 
-def test_round_2_of_japan_us_lists_akazawa_and_bessent_with_links_and_sides(analyst, demo):
+def test_round_2_of_japan_us_lists_akazawa_and_bessent_with_links_and_sides(analyst, cast):
     response = analyst.get(round_url("japan-us-2025", 2))
 
     assert response.status_code == 200
     html = response.content.decode()
-    akazawa = Official.objects.get(name="Ryosei Akazawa")
-    bessent = Official.objects.get(name="Scott Bessent")
-    assert f'href="{reverse("negotiations:official", args=[akazawa.pk])}"' in html
-    assert f'href="{reverse("negotiations:official", args=[bessent.pk])}"' in html
+    assert f'href="{reverse("negotiations:official", args=[cast.akazawa.pk])}"' in html
+    assert f'href="{reverse("negotiations:official", args=[cast.bessent.pk])}"' in html
     assert "赤澤亮正" in html
     assert "Secretary of the Treasury" in html
     assert 'href="/countries/JPN/"' in html
@@ -51,7 +49,7 @@ def test_round_2_of_japan_us_lists_akazawa_and_bessent_with_links_and_sides(anal
     assert order == sorted(order)
 
 
-def test_round_2_shows_its_date_place_source_and_neighbours(analyst, demo):
+def test_round_2_shows_its_date_place_source_and_neighbours(analyst, cast):
     response = analyst.get(round_url("japan-us-2025", 2))
 
     html = response.content.decode()
@@ -68,7 +66,7 @@ def test_round_2_shows_its_date_place_source_and_neighbours(analyst, demo):
     )
 
 
-def test_round_2_puts_japans_autos_demand_of_2_5_beside_the_us_refusal(analyst, demo):
+def test_round_2_puts_japans_autos_demand_of_2_5_beside_the_us_refusal(analyst, cast):
     response = analyst.get(round_url("japan-us-2025", 2))
 
     autos = by_slug(response.context["issues"])["autos"]
@@ -85,7 +83,7 @@ def test_round_2_puts_japans_autos_demand_of_2_5_beside_the_us_refusal(analyst, 
     assert "Ryosei Akazawa" in row
 
 
-def test_round_2_lists_every_position_stated_in_it_with_source_and_confidence(analyst, demo):
+def test_round_2_lists_every_position_stated_in_it_with_source_and_confidence(analyst, cast):
     response = analyst.get(round_url("japan-us-2025", 2))
 
     talk_round = response.context["round"]
@@ -97,11 +95,11 @@ def test_round_2_lists_every_position_stated_in_it_with_source_and_confidence(an
     assert 'Stated <time datetime="2025-05-01">' in html
 
 
-def test_round_8_shows_autos_moving_from_a_25_point_gap_to_agreed_at_15(analyst, demo):
-    response = analyst.get(round_url("japan-us-2025", 8))
+def test_round_4_shows_autos_moving_from_a_25_point_gap_to_agreed_at_15(analyst, cast):
+    response = analyst.get(round_url("japan-us-2025", 4))
 
     moves = response.context["moves"]
-    assert moves.previous == 7
+    assert moves.previous == 3
     autos = {move.issue.slug: move for move in moves.issues}["autos"]
     assert autos.before.gap_pp == Decimal("25")
     assert autos.after.gap_pp == Decimal("0")
@@ -116,8 +114,8 @@ def test_round_8_shows_autos_moving_from_a_25_point_gap_to_agreed_at_15(analyst,
     assert "agreed at 15%" in item
 
 
-def test_round_8_lists_the_positions_that_changed(analyst, demo):
-    response = analyst.get(round_url("japan-us-2025", 8))
+def test_round_4_lists_the_positions_that_changed(analyst, cast):
+    response = analyst.get(round_url("japan-us-2025", 4))
 
     changes = {(c.party.code, c.issue.slug): c for c in response.context["moves"].positions}
     japan_autos = changes[("JPN", "autos")]
@@ -130,11 +128,11 @@ def test_round_8_lists_the_positions_that_changed(analyst, demo):
         Decimal("15"),
     )
     assert changes[("USA", "autos")].before.stance == Stance.MAINTAIN
-    # Japan said nothing new on defense: "refuse" in round 2 and again in round 8.
+    # Japan said nothing new on defense: "refuse" in round 2 and again in round 4.
     assert ("JPN", "defense") not in changes
 
 
-def test_a_repeated_position_is_not_a_change(analyst, demo):
+def test_a_repeated_position_is_not_a_change(analyst, cast):
     response = analyst.get(round_url("japan-us-2025", 3))
 
     changes = {(c.party.code, c.issue.slug) for c in response.context["moves"].positions}
@@ -143,7 +141,7 @@ def test_a_repeated_position_is_not_a_change(analyst, demo):
     assert ("JPN", "steel-aluminum") not in changes
 
 
-def test_round_2_names_the_issues_first_raised_in_it(analyst, demo):
+def test_round_2_names_the_issues_first_raised_in_it(analyst, cast):
     response = analyst.get(round_url("japan-us-2025", 2))
 
     raised = {row.issue.slug for row in response.context["moves"].raised}
@@ -152,7 +150,7 @@ def test_round_2_names_the_issues_first_raised_in_it(analyst, demo):
     assert "Issues first raised in this round" in response.content.decode()
 
 
-def test_round_1_says_there_is_no_previous_round(analyst, demo):
+def test_round_1_says_there_is_no_previous_round(analyst, cast):
     response = analyst.get(round_url("japan-us-2025", 1))
 
     assert response.status_code == 200
@@ -163,7 +161,7 @@ def test_round_1_says_there_is_no_previous_round(analyst, demo):
     assert "No earlier round" in html
 
 
-def test_the_previous_round_is_the_last_one_before_even_when_numbers_skip(analyst):
+def test_the_previous_round_is_the_last_one_before_even_when_numbers_skip(analyst, db):
     negotiation = NegotiationFactory()
     first = TalkRoundFactory(negotiation=negotiation, number=1)
     third = TalkRoundFactory(negotiation=negotiation, number=3)
@@ -183,14 +181,14 @@ def test_the_previous_round_is_the_last_one_before_even_when_numbers_skip(analys
     assert "What moved since round 1" in response.content.decode()
 
 
-def test_an_unknown_negotiation_answers_404_saying_so(analyst, demo):
+def test_an_unknown_negotiation_answers_404_saying_so(analyst, db):
     response = analyst.get(round_url("atlantis-us-2025", 2))
 
     assert response.status_code == 404
     assert "There is no negotiation “atlantis-us-2025”." in response.content.decode()
 
 
-def test_an_unknown_round_number_answers_404_saying_so(analyst, demo):
+def test_an_unknown_round_number_answers_404_saying_so(analyst, cast):
     response = analyst.get(round_url("japan-us-2025", 99))
 
     assert response.status_code == 404
@@ -198,29 +196,32 @@ def test_an_unknown_round_number_answers_404_saying_so(analyst, demo):
 
 
 def test_the_round_page_query_count_does_not_grow_with_rounds_and_positions(
-    analyst, demo, django_assert_max_num_queries
+    analyst, cast, django_assert_max_num_queries
 ):
-    url = round_url("japan-us-2025", 8)
+    url = round_url("japan-us-2025", 4)
     with django_assert_max_num_queries(MAX_QUERIES):
         analyst.get(url)
 
-    negotiation = Negotiation.objects.get(slug="japan-us-2025")
-    eight = TalkRound.objects.get(negotiation=negotiation, number=8)
-    speakers = [OfficialFactory(country=country("JPN")) for _ in range(5)]
-    eight.participants.add(*speakers)
-    for number in range(20, 26):
-        talk_round = TalkRoundFactory(
+    negotiation = cast.japan_us.negotiation
+    deal = cast.japan_us.rounds[4]
+    speakers = [OfficialFactory(country=cast.japan) for _ in range(5)]
+    deal.participants.add(*speakers)
+    later = [
+        TalkRoundFactory(
             negotiation=negotiation, number=number, start_date=datetime.date(2025, 12, number)
         )
+        for number in range(20, 26)
+    ]
+    for talk_round in later:
         talk_round.participants.add(*speakers)
     for index, speaker in enumerate(speakers):
         issue = IssueFactory(negotiation=negotiation)
-        for talk_round in (eight, *TalkRound.objects.filter(number__gte=20)):
+        for talk_round in (deal, *later):
             StatedPositionFactory(
                 round=talk_round,
                 issue=issue,
                 speaker=speaker,
-                party=country("JPN"),
+                party=cast.japan,
                 target_rate_pct=index,
             )
 

@@ -1,4 +1,8 @@
-"""The tariff-line search and the page of one line."""
+"""The tariff-line search and the page of one line.
+
+The cast (tests/casts.py) has six lines (five U.S. ones, Japan's rice) and the U.S.
+measures on cars: Section 232's 25 points from 2025-04-03, then 15% all-in for Japan from
+2025-09-16, 10% for the U.K. and 15% for the EU."""
 
 import html
 import re
@@ -81,122 +85,134 @@ def many_lines(count: int, importer: str = "USA"):
     )
 
 
-@pytest.mark.usefixtures("class_demo")
-class TestTheSearchOnTheDemoData:
-    def test_an_hs_code_with_dots_finds_the_us_passenger_car_line(self, analyst):
-        response = analyst.get(LINES, {"q": "87.03"})
+def test_an_hs_code_with_dots_finds_the_us_passenger_car_line(analyst, cast):
+    response = analyst.get(LINES, {"q": "87.03"})
 
-        assert response.status_code == 200
-        (row,) = result_rows(response)
-        assert row[:3] == ["USA", "8703", "Passenger motor vehicles (cars)"]
-        assert 'href="/tariff-lines/USA/8703/"' in response.content.decode()
+    assert response.status_code == 200
+    (row,) = result_rows(response)
+    assert row[:3] == ["USA", "8703", "Passenger motor vehicles (cars)"]
+    assert 'href="/tariff-lines/USA/8703/"' in response.content.decode()
 
-    def test_every_word_of_the_description_must_match_in_any_case(self, analyst):
-        assert codes(analyst.get(LINES, {"q": "MOTOR passenger"})) == ["8703"]
-        assert codes(analyst.get(LINES, {"q": "passenger trucks"})) == []
-        assert "No tariff line matches" in text(analyst.get(LINES, {"q": "passenger trucks"}))
 
-    def test_words_and_an_hs_code_combine(self, analyst):
-        assert codes(analyst.get(LINES, {"q": "7 steel"})) == ["72", "73"]
+def test_every_word_of_the_description_must_match_in_any_case(analyst, cast):
+    assert codes(analyst.get(LINES, {"q": "MOTOR passenger"})) == ["8703"]
+    assert codes(analyst.get(LINES, {"q": "passenger trucks"})) == []
+    assert "No tariff line matches" in text(analyst.get(LINES, {"q": "passenger trucks"}))
 
-    def test_the_importer_filter_keeps_only_that_importers_lines(self, analyst):
-        response = analyst.get(LINES, {"importer": "jpn"})
 
-        assert [row[:2] for row in result_rows(response)] == [["JPN", "1006"]]
-        assert '<option value="JPN" selected>' in response.content.decode()
+def test_words_and_an_hs_code_combine(analyst, cast):
+    assert codes(analyst.get(LINES, {"q": "7 steel"})) == ["72", "73"]
 
-    def test_the_importer_choices_are_the_countries_that_have_lines(self, analyst):
-        page = analyst.get(LINES).content.decode()
-        select = page.split('name="importer"')[1].split("</select>")[0]
 
-        assert re.findall(r'<option value="([A-Z]{3})"', select) == ["JPN", "USA"]
+def test_the_importer_filter_keeps_only_that_importers_lines(analyst, cast):
+    response = analyst.get(LINES, {"importer": "jpn"})
 
-    def test_japanese_cars_pay_27_5_percent_with_section_232_on_1_may_2025(self, analyst):
-        response = analyst.get(LINES, {"q": "87.03", "partner": "JPN", "date": "2025-05-01"})
+    assert [row[:2] for row in result_rows(response)] == [["JPN", "1006"]]
+    assert '<option value="JPN" selected>' in response.content.decode()
 
-        (row,) = result_rows(response)
-        assert row[3:5] == ["2.5%", "27.5%"]
-        assert "Section 232 autos: +25" in row[5]
-        assert "for goods from Japan" in text(response)
-        page = response.content.decode()
-        assert 'name="date" id="id_date" value="2025-05-01"' in page
-        assert 'href="/tariff-lines/USA/8703/?date=2025-05-01"' in page
 
-    def test_japanese_cars_pay_15_percent_after_the_deal(self, analyst):
-        response = analyst.get(LINES, {"q": "8703", "partner": "jpn", "date": "2025-09-20"})
+def test_the_importer_choices_are_the_countries_that_have_lines(analyst, cast):
+    page = analyst.get(LINES).content.decode()
+    select = page.split('name="importer"')[1].split("</select>")[0]
 
-        (row,) = result_rows(response)
-        assert row[3:5] == ["2.5%", "15%"]
-        assert "Japanese autos and parts, 15% all-in" in row[5]
-        assert "Section 232" not in row[5]
+    assert re.findall(r'<option value="([A-Z]{3})"', select) == ["JPN", "USA"]
 
-    def test_without_a_partner_only_measures_on_every_partner_count(self, analyst):
-        response = analyst.get(LINES, {"q": "8703", "date": "2025-09-20"})
 
-        (row,) = result_rows(response)
-        assert row[4] == "27.5%"
-        assert "Japanese autos" not in row[5]
-        assert "any partner : only measures that apply to every partner count" in text(response)
+def test_japanese_cars_pay_27_5_percent_with_section_232_on_1_may_2025(analyst, cast):
+    response = analyst.get(LINES, {"q": "87.03", "partner": "JPN", "date": "2025-05-01"})
 
-    def test_a_specific_duty_has_no_percentage_rate(self, analyst):
-        (row,) = result_rows(analyst.get(LINES, {"q": "rice"}))
+    (row,) = result_rows(response)
+    assert row[3:5] == ["2.5%", "27.5%"]
+    assert "Section 232 autos: +25" in row[5]
+    assert "for goods from Japan" in text(response)
+    page = response.content.decode()
+    assert 'name="date" id="id_date" value="2025-05-01"' in page
+    assert 'href="/tariff-lines/USA/8703/?date=2025-05-01"' in page
 
-        assert row[3:5] == ["specific duty", "specific duty"]
 
-    def test_a_malformed_date_falls_back_to_today_with_a_notice(self, analyst):
-        response = analyst.get(LINES, {"q": "8703", "date": "2025-13-40"})
+def test_japanese_cars_pay_15_percent_after_the_deal(analyst, cast):
+    response = analyst.get(LINES, {"q": "8703", "partner": "jpn", "date": "2025-09-20"})
 
-        today = timezone.localdate().isoformat()
-        assert response.status_code == 200
-        assert ignored(response, "As of", "2025-13-40")
-        assert f"Showing rates as of today, {today}." in notice(response)
-        assert 'name="date" id="id_date" value=""' in response.content.decode()
+    (row,) = result_rows(response)
+    assert row[3:5] == ["2.5%", "15%"]
+    assert "Japanese autos and parts, 15% all-in" in row[5]
+    assert "Section 232" not in row[5]
 
-    def test_an_unknown_partner_and_importer_are_ignored_with_a_notice(self, analyst):
-        response = analyst.get(LINES, {"partner": "XXX", "importer": "ZZZ"})
 
-        assert response.status_code == 200
-        assert ignored(response, "Partner", "XXX")
-        assert ignored(response, "Importer", "ZZZ")
-        assert len(result_rows(response)) == 7
+def test_without_a_partner_only_measures_on_every_partner_count(analyst, cast):
+    response = analyst.get(LINES, {"q": "8703", "date": "2025-09-20"})
 
-    def test_the_full_page_has_a_search_form_that_works_without_javascript(self, analyst):
-        response = analyst.get(LINES)
-        page = response.content.decode()
-        form = page.split("<form")[1].split(">")[0]
+    (row,) = result_rows(response)
+    assert row[4] == "27.5%"
+    assert "Japanese autos" not in row[5]
+    assert "any partner : only measures that apply to every partner count" in text(response)
 
-        assert "<html" in page
-        assert 'method="get"' in form
-        assert 'action="/tariff-lines/"' in form
-        assert 'hx-get="/tariff-lines/"' in form
-        assert 'hx-target="#results"' in form
-        assert 'hx-push-url="true"' in form
-        assert "input changed delay:300ms from:input[type=search]" in form
-        for control in ('name="q"', 'name="importer"', 'name="partner"', 'name="date"'):
-            assert control in page
-        assert "HX-Request" in response["Vary"]
 
-    def test_an_htmx_request_gets_only_the_results_region(self, analyst):
-        response = analyst.get(LINES, {"q": "87.03", "partner": "JPN"}, **HTMX)
-        fragment = response.content.decode().strip()
+def test_a_specific_duty_has_no_percentage_rate(analyst, cast):
+    (row,) = result_rows(analyst.get(LINES, {"q": "rice"}))
 
-        assert response.status_code == 200
-        assert "<html" not in fragment
-        assert "<form" not in fragment
-        assert fragment.startswith('<section id="results"')
-        assert [row[1] for row in result_rows(response)] == ["8703"]
-        assert "HX-Request" in response["Vary"]
+    assert row[3:5] == ["specific duty", "specific duty"]
 
-    def test_an_htmx_history_restore_gets_the_full_page(self, analyst):
-        response = analyst.get(LINES, **HTMX, HTTP_HX_HISTORY_RESTORE_REQUEST="true")
 
-        assert "<html" in response.content.decode()
+def test_a_malformed_date_falls_back_to_today_with_a_notice(analyst, cast):
+    response = analyst.get(LINES, {"q": "8703", "date": "2025-13-40"})
 
-    def test_an_htmx_request_with_a_bad_date_shows_the_notice_in_the_fragment(self, analyst):
-        response = analyst.get(LINES, {"date": "2025-02-30"}, **HTMX)
+    today = timezone.localdate().isoformat()
+    assert response.status_code == 200
+    assert ignored(response, "As of", "2025-13-40")
+    assert f"Showing rates as of today, {today}." in notice(response)
+    assert 'name="date" id="id_date" value=""' in response.content.decode()
 
-        assert "<html" not in response.content.decode()
-        assert ignored(response, "As of", "2025-02-30")
+
+def test_an_unknown_partner_and_importer_are_ignored_with_a_notice(analyst, cast):
+    response = analyst.get(LINES, {"partner": "XXX", "importer": "ZZZ"})
+
+    assert response.status_code == 200
+    assert ignored(response, "Partner", "XXX")
+    assert ignored(response, "Importer", "ZZZ")
+    assert len(result_rows(response)) == 6  # every line of the cast
+
+
+def test_the_full_page_has_a_search_form_that_works_without_javascript(analyst):
+    response = analyst.get(LINES)
+    page = response.content.decode()
+    form = page.split("<form")[1].split(">")[0]
+
+    assert "<html" in page
+    assert 'method="get"' in form
+    assert 'action="/tariff-lines/"' in form
+    assert 'hx-get="/tariff-lines/"' in form
+    assert 'hx-target="#results"' in form
+    assert 'hx-push-url="true"' in form
+    assert "input changed delay:300ms from:input[type=search]" in form
+    for control in ('name="q"', 'name="importer"', 'name="partner"', 'name="date"'):
+        assert control in page
+    assert "HX-Request" in response["Vary"]
+
+
+def test_an_htmx_request_gets_only_the_results_region(analyst, cast):
+    response = analyst.get(LINES, {"q": "87.03", "partner": "JPN"}, **HTMX)
+    fragment = response.content.decode().strip()
+
+    assert response.status_code == 200
+    assert "<html" not in fragment
+    assert "<form" not in fragment
+    assert fragment.startswith('<section id="results"')
+    assert [row[1] for row in result_rows(response)] == ["8703"]
+    assert "HX-Request" in response["Vary"]
+
+
+def test_an_htmx_history_restore_gets_the_full_page(analyst):
+    response = analyst.get(LINES, **HTMX, HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+
+    assert "<html" in response.content.decode()
+
+
+def test_an_htmx_request_with_a_bad_date_shows_the_notice_in_the_fragment(analyst):
+    response = analyst.get(LINES, {"date": "2025-02-30"}, **HTMX)
+
+    assert "<html" not in response.content.decode()
+    assert ignored(response, "As of", "2025-02-30")
 
 
 def test_an_hs_prefix_finds_the_codes_under_it_but_not_its_neighbours(analyst):
@@ -305,101 +321,108 @@ def rate_rows(response) -> dict[str, list[str]]:
     return {row[0].split(" (")[0]: row for row in rows}
 
 
-@pytest.mark.usefixtures("class_demo")
-class TestTheLinePageOnTheDemoData:
-    def test_it_gives_the_rate_for_each_negotiation_partner_and_any_partner(self, analyst):
-        response = analyst.get("/tariff-lines/USA/8703/", {"date": "2025-09-20"})
+def test_the_line_page_gives_the_rate_for_each_negotiation_partner_and_any_partner(analyst, cast):
+    response = analyst.get("/tariff-lines/USA/8703/", {"date": "2025-09-20"})
 
-        assert response.status_code == 200
-        rows = rate_rows(response)
-        assert list(rows) == ["Any partner", "European Union", "Japan", "United Kingdom"]
-        assert rows["Any partner"][2] == "27.5%"
-        _, negotiation, rate, made_of, displaced = rows["Japan"]
-        assert negotiation == "Japan–U.S. tariff talks 2025"
-        assert rate == "15%"
-        assert "Japanese autos and parts, 15% all-in" in made_of
-        assert "Section 232 autos" in displaced
-        assert rows["United Kingdom"][2] == "10%"
-        assert rows["European Union"][2] == "15%"
+    assert response.status_code == 200
+    rows = rate_rows(response)
+    assert list(rows) == ["Any partner", "European Union", "Japan", "United Kingdom"]
+    assert rows["Any partner"][2] == "27.5%"
+    _, negotiation, rate, made_of, displaced = rows["Japan"]
+    assert negotiation == "Japan–U.S. tariff talks 2025"
+    assert rate == "15%"
+    assert "Japanese autos and parts, 15% all-in" in made_of
+    assert "Section 232 autos" in displaced
+    assert rows["United Kingdom"][2] == "10%"
+    assert rows["European Union"][2] == "15%"
 
-    def test_it_accepts_dots_and_a_lowercase_importer(self, analyst):
-        response = analyst.get("/tariff-lines/usa/87.03/", {"date": "2025-05-01"})
 
-        assert response.status_code == 200
-        assert "USA 8703: Passenger motor vehicles (cars)" in text(response)
-        assert rate_rows(response)["Japan"][2] == "27.5%"
-        assert "Section 232 autos: +25" in rate_rows(response)["Japan"][3]
+def test_the_line_page_accepts_dots_and_a_lowercase_importer(analyst, cast):
+    response = analyst.get("/tariff-lines/usa/87.03/", {"date": "2025-05-01"})
 
-    def test_it_lists_the_measures_that_cover_the_line(self, analyst):
-        response = analyst.get("/tariff-lines/USA/8703/")
+    assert response.status_code == 200
+    assert "USA 8703: Passenger motor vehicles (cars)" in text(response)
+    assert rate_rows(response)["Japan"][2] == "27.5%"
+    assert "Section 232 autos: +25" in rate_rows(response)["Japan"][3]
 
-        rows = {row[0]: row for row in table_rows(response, "Measures that cover this line")}
-        autos = rows["Section 232 autos"]
-        assert autos[1:6] == ["additional", "+25%", "every partner", "2025-04-03", "—"]
-        assert "Proclamation 10908" in autos[6]
-        assert autos[7] == "source confirmed"
-        assert rows["U.K. cars within the 100,000 quota (EO 14309)"][1:4] == [
-            "total",
-            "=10%",
-            "GBR",
-        ]
-        assert rows["Reciprocal rate for Japan, July 7 letter (threat) (all goods)"][4] == (
-            "never (threat)"
-        )
-        assert "Section 232 auto parts" not in rows  # another heading
-        assert 'href="https://www.govinfo.gov/content/pkg/FR-2025-04-03/html/2025-05930.htm"' in (
-            response.content.decode()
-        )
 
-    def test_it_links_the_issues_that_concern_the_line(self, analyst):
-        page = analyst.get("/tariff-lines/USA/8703/").content.decode()
+def test_the_line_page_lists_the_measures_that_cover_the_line(analyst, cast):
+    response = analyst.get("/tariff-lines/USA/8703/")
 
-        for slug in ("japan-us-2025", "uk-us-2025", "eu-us-2025"):
-            assert f'href="/negotiations/{slug}/"' in page
-        assert 'href="/negotiations/japan-us-2025/issues/autos/"' in page
+    rows = {row[0]: row for row in table_rows(response, "Measures that cover this line")}
+    autos = rows["Section 232 autos"]
+    assert autos[1:6] == ["additional", "+25%", "every partner", "2025-04-03", "—"]
+    assert "Proclamation 10908" in autos[6]
+    assert autos[7] == "source confirmed"
+    assert rows["U.K. cars within the 100,000 quota (EO 14309)"][1:4] == [
+        "total",
+        "=10%",
+        "GBR",
+    ]
+    assert rows["Reciprocal rate for Japan, July 7 letter (threat) (all goods)"][4] == (
+        "never (threat)"
+    )
+    assert "Section 232 auto parts" not in rows  # another heading
+    assert 'href="https://www.govinfo.gov/content/pkg/FR-2025-04-03/html/2025-05930.htm"' in (
+        response.content.decode()
+    )
 
-    def test_an_htmx_date_change_gets_only_the_rates(self, analyst):
-        response = analyst.get("/tariff-lines/USA/8703/", {"date": "2025-05-01"}, **HTMX)
-        fragment = response.content.decode().strip()
 
-        assert "<html" not in fragment
-        assert fragment.startswith('<section id="rates"')
-        assert "Measures that cover this line" not in fragment
-        assert rate_rows(response)["Japan"][2] == "27.5%"
-        assert "HX-Request" in response["Vary"]
+def test_the_line_page_links_the_issues_that_concern_the_line(analyst, cast):
+    page = analyst.get("/tariff-lines/USA/8703/").content.decode()
 
-    def test_the_full_page_has_a_date_form_that_works_without_javascript(self, analyst):
-        page = analyst.get("/tariff-lines/USA/8703/").content.decode()
-        form = page.split("<form")[1].split(">")[0]
+    for slug in ("japan-us-2025", "uk-us-2025", "eu-us-2025"):
+        assert f'href="/negotiations/{slug}/"' in page
+    assert 'href="/negotiations/japan-us-2025/issues/autos/"' in page
 
-        assert 'method="get"' in form
-        assert 'action="/tariff-lines/USA/8703/"' in form
-        assert 'hx-target="#rates"' in form
-        assert 'hx-push-url="true"' in form
 
-    def test_a_bad_date_falls_back_to_today_with_a_notice(self, analyst):
-        response = analyst.get("/tariff-lines/USA/8703/", {"date": "2025-13-40"})
+def test_an_htmx_date_change_on_the_line_page_gets_only_the_rates(analyst, cast):
+    response = analyst.get("/tariff-lines/USA/8703/", {"date": "2025-05-01"}, **HTMX)
+    fragment = response.content.decode().strip()
 
-        assert response.status_code == 200
-        assert ignored(response, "As of", "2025-13-40")
-        assert f"as of {timezone.localdate():%Y-%m-%d}" in text(response)
+    assert "<html" not in fragment
+    assert fragment.startswith('<section id="rates"')
+    assert "Measures that cover this line" not in fragment
+    assert rate_rows(response)["Japan"][2] == "27.5%"
+    assert "HX-Request" in response["Vary"]
 
-    def test_an_unknown_hs_code_is_404_saying_so(self, analyst):
-        response = analyst.get("/tariff-lines/USA/9999/")
 
-        assert response.status_code == 404
-        assert "United States has no tariff line with HS code “9999”." in text(response)
+def test_the_line_page_has_a_date_form_that_works_without_javascript(analyst, cast):
+    page = analyst.get("/tariff-lines/USA/8703/").content.decode()
+    form = page.split("<form")[1].split(">")[0]
 
-    def test_a_malformed_hs_code_or_importer_is_404_not_500(self, analyst):
-        assert analyst.get("/tariff-lines/USA/87%0003/").status_code == 404
-        assert analyst.get("/tariff-lines/U%00A/8703/").status_code == 404
-        assert analyst.get("/tariff-lines/USA/cars/").status_code == 404
+    assert 'method="get"' in form
+    assert 'action="/tariff-lines/USA/8703/"' in form
+    assert 'hx-target="#rates"' in form
+    assert 'hx-push-url="true"' in form
 
-    def test_an_unknown_importer_is_404_saying_so(self, analyst):
-        response = analyst.get("/tariff-lines/XYZ/8703/")
 
-        assert response.status_code == 404
-        assert "There is no country with the code “XYZ”." in text(response)
+def test_a_bad_date_on_the_line_page_falls_back_to_today_with_a_notice(analyst, cast):
+    response = analyst.get("/tariff-lines/USA/8703/", {"date": "2025-13-40"})
+
+    assert response.status_code == 200
+    assert ignored(response, "As of", "2025-13-40")
+    assert f"as of {timezone.localdate():%Y-%m-%d}" in text(response)
+
+
+def test_an_unknown_hs_code_is_404_saying_so(analyst):
+    response = analyst.get("/tariff-lines/USA/9999/")
+
+    assert response.status_code == 404
+    assert "United States has no tariff line with HS code “9999”." in text(response)
+
+
+def test_a_malformed_hs_code_or_importer_is_404_not_500(analyst):
+    assert analyst.get("/tariff-lines/USA/87%0003/").status_code == 404
+    assert analyst.get("/tariff-lines/U%00A/8703/").status_code == 404
+    assert analyst.get("/tariff-lines/USA/cars/").status_code == 404
+
+
+def test_an_unknown_importer_is_404_saying_so(analyst):
+    response = analyst.get("/tariff-lines/XYZ/8703/")
+
+    assert response.status_code == 404
+    assert "There is no country with the code “XYZ”." in text(response)
 
 
 def test_the_line_page_queries_do_not_grow_with_the_number_of_partners(
