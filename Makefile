@@ -1,18 +1,19 @@
 # Entry points; the work is done by scripts/ (see the comments at the top of each).
 #   make run                  app with demo data on http://127.0.0.1:8000/ (PORT=8001 make run)
-#   make test [ARGS="-k x"]   lint + migration check + pytest (PostgreSQL when available)
+#   make test [ARGS="-k x"]   lint + migration check + pytest (PostgreSQL when available);
+#                             FAST=1 leaves out the tests marked slow, for a quick loop
 #   make lint | format | clean
 
 .PHONY: help run test lint format clean
 
 help:
-	@sed -n '2,4s/^# //p' Makefile
+	@sed -n '2,5s/^# //p' Makefile
 
 run:
 	scripts/run.sh
 
 test:
-	scripts/test.sh $(ARGS)
+	FAST="$(FAST)" scripts/test.sh $(ARGS)
 
 lint:
 	scripts/lint.sh

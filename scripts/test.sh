@@ -5,6 +5,8 @@
 # Environment:
 #   DATABASE_URL                  use this database (pytest-django creates test_<name> on it)
 #   CI=true                       missing PostgreSQL or Chromium is a failure, not a fallback
+#   FAST=1                        leave out the tests marked slow (-m "not slow"): a quick
+#                                 local loop; CI and a plain `make test` run them all
 #   CHROMIUM_PATH                 browser for the browser tests (default /usr/bin/chromium)
 #   TRACKER_FORCE_THROWAWAY_PG=1  ignore DATABASE_URL and the server on 127.0.0.1:5432 and
 #                                 start a throwaway cluster (to test that path)
@@ -14,11 +16,15 @@ cd "$(dirname "$0")/.."
 source scripts/venv.sh
 source scripts/pg.sh
 
-is_ci() {
-    case ${CI:-} in
+is_true() {
+    case ${1:-} in
     '' | 0 | false | False | FALSE | no) return 1 ;;
     *) return 0 ;;
     esac
+}
+
+is_ci() {
+    is_true "${CI:-}"
 }
 
 # Shown instead of the URL, so that a password in DATABASE_URL never reaches a log.
@@ -59,6 +65,9 @@ ensure_venv requirements-dev.txt
 "$VENV/bin/ruff" format --check .
 "$VENV/bin/lint-imports"
 
+# Markers of the tests to leave out, joined into one -m expression below.
+LEAVE_OUT=()
+
 # Browser tests: decided before the database so that CI fails before starting anything.
 export CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}
 if [[ ! -x $CHROMIUM_PATH ]]; then
@@ -70,10 +79,19 @@ if [[ ! -x $CHROMIUM_PATH ]]; then
     fi
     echo "WARNING: no Chromium at $CHROMIUM_PATH: skipping the browser tests (-m 'not browser')."
     echo "         Install it (Debian/Ubuntu: sudo apt-get install chromium) or set CHROMIUM_PATH."
-    # First, so that a -m given in ARGS still wins.
-    set -- -m "not browser" "$@"
+    LEAVE_OUT+=(browser)
 else
     echo "Browser tests use: $CHROMIUM_PATH"
+fi
+if is_true "${FAST:-}"; then
+    echo "FAST=1: skipping the slow tests (-m 'not slow'); make test without it runs them, as CI does."
+    LEAVE_OUT+=(slow)
+fi
+if ((${#LEAVE_OUT[@]})); then
+    expression="not ${LEAVE_OUT[0]}"
+    for marker in "${LEAVE_OUT[@]:1}"; do expression+=" and not $marker"; done
+    # First, so that a -m given in ARGS still wins.
+    set -- -m "$expression" "$@"
 fi
 # Playwright's sync API runs an event loop in the test thread, which Django's ORM then
 # mistakes for async code; live_server + Playwright needs this.

@@ -47,6 +47,7 @@ def sqlite_env(tmp_path):
     return env
 
 
+@pytest.mark.slow
 def test_the_demo_loads_and_serves_on_sqlite(sqlite_env):
     for args in (["migrate", "--noinput"], ["load_demo"]):
         result = manage(*args, env=sqlite_env)

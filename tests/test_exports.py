@@ -296,6 +296,7 @@ class TestPositionsExport:
         assert queries() == few
 
 
+@pytest.mark.slow
 def test_a_large_export_streams_with_bounded_memory(analyst, db):
     """100,000 positions: the response is streamed, and the test process's peak memory
     while reading it stays a small fraction of the file's size."""

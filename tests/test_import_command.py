@@ -203,6 +203,7 @@ def test_the_command_imports_tariff_lines(tmp_path, db):
     assert "Imported lines.csv: 1 tariff line created" in out
 
 
+@pytest.mark.slow
 def test_a_refused_file_exits_with_status_1(tmp_path):
     # A file refused before any query: the child process needs no test database.
     empty = tmp_path / "empty.csv"
@@ -219,6 +220,7 @@ def test_a_refused_file_exits_with_status_1(tmp_path):
     assert "CommandError: empty.csv was refused (1 problem); nothing was written." in done.stderr
 
 
+@pytest.mark.slow
 def test_a_hundred_thousand_positions_import_in_reasonable_time(tmp_path, demo):
     data = positions_csv(generated_positions(100_000, new_rounds=5))
     started = time.monotonic()
@@ -244,6 +246,7 @@ def test_a_hundred_thousand_positions_import_in_reasonable_time(tmp_path, demo):
     assert created_in + unchanged_in < 120
 
 
+@pytest.mark.slow
 def test_the_command_imports_and_updates_on_sqlite_too(tmp_path):
     # `make run` uses SQLite, where updates take Django's plain bulk_update path.
     env = {

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# Every test here runs manage.py or Python in a subprocess.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 
 RENDER = """
