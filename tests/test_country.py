@@ -33,11 +33,12 @@ def section(response, heading_id: str) -> str:
 
 
 def rows(markup: str) -> list[list[str]]:
-    """The body rows of the table in `markup`, as lists of cell texts."""
+    """The body rows of the table in `markup`, as lists of cell texts as a reader sees
+    them (markup dropped, not turned into spaces: "<a>talks</a>, round 1")."""
     body = markup.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     return [
         [
-            " ".join(html.unescape(re.sub(r"<[^>]+>", " ", cell)).split())
+            " ".join(html.unescape(re.sub(r"<[^>]+>", "", cell)).split())
             for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S)
         ]
         for row in re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)
@@ -165,12 +166,12 @@ def test_recent_statements_come_newest_first_twenty_at_most(analyst):
 
     statements = rows(section(response, "statements"))
     assert len(statements) == 20
-    assert [row[7] for row in statements[:2]] == ["Statement 24", "Statement 23"]
-    assert statements[0][:3] == ["2025-04-25", "Japan–U.S. talks", "Round 1"]
-    assert statements[0][4] == "Ryosei Akazawa"
-    assert statements[0][6] == "15%"
-    assert statements[0][8].startswith("Example News")  # the source
-    assert statements[0][9] == "confirmed"
+    assert [row[6] for row in statements[:2]] == ["Statement 24", "Statement 23"]
+    assert statements[0][0] == "2025-04-25"
+    assert statements[0][1] == "Japan–U.S. talks, round 1"
+    assert statements[0][3] == "Ryosei Akazawa"
+    assert statements[0][5] == "15%"
+    assert statements[0][7:] == ["Example News, 2025-05-04", "confirmed"]
     assert "A U.S. statement" not in text(response)
     markup = section(response, "statements")
     assert 'href="/negotiations/japan-us/rounds/1/"' in markup
