@@ -171,7 +171,7 @@ def test_recent_statements_come_newest_first_twenty_at_most(analyst):
     assert statements[0][1] == "Japan–U.S. talks, round 1"
     assert statements[0][3] == "Ryosei Akazawa"
     assert statements[0][5] == "15%"
-    assert statements[0][7:] == ["Example News, 2025-05-04", "confirmed"]
+    assert statements[0][7] == "Example News, 2025-05-04 confirmed"
     assert "A U.S. statement" not in text(response)
     markup = section(response, "statements")
     assert 'href="/negotiations/japan-us/rounds/1/"' in markup
