@@ -75,6 +75,9 @@ class Importer:
             field = self.format.model._meta.get_field(column.target)
             if field.has_default():
                 return field.get_default()
+            if field.blank:
+                # A field that may be left blank without a default: its empty value.
+                return None if field.null else ""
         try:
             return column.parse(cell, name)
         except CellError as error:

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from csvport.importer import plan_file
+from csvport.parsers import choice
 from csvport.reading import ADMIN_MAX_BYTES
 from negotiations.csv_formats import POSITIONS, ROUNDS
 from negotiations.importers import IMPORTERS as NEGOTIATION_IMPORTERS
@@ -73,3 +74,28 @@ def test_a_format_grown_by_an_optional_column_still_imports_the_files_written_be
     assert plan.problems == []
     talk_round = TalkRound.objects.get(negotiation__slug="older-talks", number=1)
     assert (talk_round.location, talk_round.confidence) == ("Geneva", Confidence.CONFIRMED)
+
+
+@pytest.mark.django_db
+def test_an_optional_column_of_a_blank_field_without_a_default_reads_as_blank():
+    # As if `location` (blank, no default) were new to the rounds format, optional, and
+    # one of a few choices: a parser that refuses an empty cell.
+    columns = [
+        dataclasses.replace(column, optional=True, parse=choice(["Geneva", "Tokyo"]))
+        if column.name == "location"
+        else column
+        for column in ROUNDS.columns
+    ]
+
+    class GrownRoundImporter(RoundImporter):
+        format = dataclasses.replace(ROUNDS, columns=tuple(columns))
+
+    NegotiationFactory(slug="older-talks")
+    old_file = b"negotiation,round,start_date,end_date,participants,summary,outcome,"
+    old_file += b"source_url,confidence\r\nolder-talks,1,2025-05-01,,,,,,reported\r\n"
+
+    plan = plan_file(GrownRoundImporter, old_file, max_bytes=ADMIN_MAX_BYTES)
+    plan.apply()
+
+    assert plan.problems == []
+    assert TalkRound.objects.get(negotiation__slug="older-talks", number=1).location == ""
