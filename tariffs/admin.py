@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from csvport.admin_import import CsvImportAdmin
 from tariffs.hs import normalize_hs_code
@@ -56,8 +57,26 @@ class TariffMeasureAdmin(CsvImportAdmin, admin.ModelAdmin):
 
 @admin.register(TradeValue)
 class TradeValueAdmin(admin.ModelAdmin):
-    list_display = ["line", "partner", "year", "value_usd"]
-    list_filter = ["year", ("partner", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["line__hs_code", "line__description", "partner__code"]
-    autocomplete_fields = ["line", "partner"]
-    list_select_related = ["line__importer", "partner"]
+    list_display = ["importer", "goods", "partner", "year", "value_usd", "confidence"]
+    list_filter = ["year", "confidence", ("partner", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["line__hs_code", "line__description", "importer__code", "partner__code"]
+    autocomplete_fields = ["importer", "line", "partner"]
+    list_select_related = ["importer", "line", "partner"]
+    # A URL typed without its scheme is taken as https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = [
+        (None, {"fields": ["importer", "line", "partner", "year", "value_usd", "measure"]}),
+        (
+            "Provenance",
+            {
+                "fields": [
+                    "source_url",
+                    "source_publisher",
+                    "published_on",
+                    "confidence",
+                    "evidence",
+                    "note",
+                ]
+            },
+        ),
+    ]

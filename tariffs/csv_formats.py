@@ -1,6 +1,9 @@
-"""The tariffs app's CSV formats, each declared once: the tariff lines and tariff measures
-editors import, and the tariff-line search analysts download. The README's tables are
-these declarations (a test compares them)."""
+"""The tariffs app's CSV formats, each declared once: the tariff lines, tariff measures
+and trade values editors import, and the tariff-line search analysts download. The
+README's tables are these declarations (a test compares them)."""
+
+import re
+from datetime import date
 
 from django.core.exceptions import ValidationError
 
@@ -19,7 +22,14 @@ from csvport.parsers import (
     yes_no,
 )
 from tariffs.hs import normalize_hs_code, validate_hs_code
-from tariffs.models import MAX_RATE, Confidence, MeasureKind, TariffLine, TariffMeasure
+from tariffs.models import (
+    MAX_RATE,
+    Confidence,
+    MeasureKind,
+    TariffLine,
+    TariffMeasure,
+    TradeValue,
+)
 
 # --- cells ----------------------------------------------------------------------------------
 
@@ -46,6 +56,63 @@ def _hs_code(cell: str, column: str) -> str:
 
 
 hs_code = not_empty(_hs_code, "write 2 to 10 digits, such as 8703.23.")
+
+
+def optional_hs_code(cell: str, column: str) -> str:
+    return _hs_code(cell, column) if cell else ""
+
+
+def year(cell: str, column: str) -> int:
+    if not cell:
+        raise CellError(f"{column} is empty; write the year the figure is for, such as 2024.")
+    if not (cell.isascii() and cell.isdigit()) or not 1950 <= int(cell) <= 2100:
+        raise CellError(f"`{cell}` is not a year: write four digits between 1950 and 2100.")
+    return int(cell)
+
+
+MAX_USD = 10**18 - 1  # the field's 18 digits
+
+
+def whole_dollars(cell: str, column: str) -> int:
+    """Whole U.S. dollars, digits only (commas grouping thousands are dropped)."""
+    if not cell:
+        raise CellError(
+            f"{column} is empty; write the value in whole dollars, such as 39936000000."
+        )
+    digits = cell.replace(",", "")
+    if not (digits.isascii() and digits.isdigit()):
+        hint = (
+            " (a spreadsheet wrote it in scientific notation: format the column as a number "
+            "with no decimals)"
+            if "e" in cell.lower()
+            else ""
+        )
+        raise CellError(
+            f"`{cell}` is not an amount in whole dollars: write digits only, such as "
+            f"39936000000{hint}."
+        )
+    if int(digits) > MAX_USD:
+        raise CellError(f"`{cell}` is more than 18 digits of dollars; check the figure.")
+    return int(digits)
+
+
+_DAY_OR_MONTH = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+
+
+def date_or_month(cell: str, column: str) -> str:
+    """An ISO date, or a year and month where the source shows no day: kept as written."""
+    if not cell:
+        return ""
+    match = _DAY_OR_MONTH.match(cell)
+    try:
+        if match:
+            date(int(match[1]), int(match[2]), int(match[3] or 1))
+            return cell
+    except ValueError:
+        pass
+    raise CellError(
+        f"`{cell}` is not a date: write YYYY-MM-DD, or YYYY-MM where the source shows no day."
+    )
 
 
 def country_column(name: str, *, rule: str, field: str = "", example: str = "USA") -> Column:
@@ -198,6 +265,76 @@ TARIFF_MEASURE_COLUMNS = (
     ADDITIONAL_SOURCES,
 )
 TARIFF_MEASURES = CsvFormat(TARIFF_MEASURE_COLUMNS, model=TariffMeasure, key=("importer", "name"))
+
+TRADE_VALUE_COLUMNS = (
+    country_column("importer", rule="ISO 3166-1 alpha-3 code of the importing country"),
+    country_column(
+        "partner",
+        rule="ISO 3166-1 alpha-3 code of the country the goods come from (EUU for the EU); "
+        "not the importer",
+        example="JPN",
+    ),
+    Column(
+        "hs_code",
+        field="line__hs_code",
+        numeric=True,
+        parse=optional_hs_code,
+        rule="HS code of an existing line of the importer (import the lines first); empty "
+        "for the value of all goods",
+        example="8703",
+    ),
+    Column(
+        "year",
+        field="year",
+        numeric=True,
+        parse=year,
+        rule="the year the figure is for",
+        example="2024",
+    ),
+    Column(
+        "value_usd",
+        field="value_usd",
+        numeric=True,
+        parse=whole_dollars,
+        rule="the yearly import value in whole U.S. dollars, digits only; never a figure "
+        "converted from another currency",
+        example="39936000000",
+    ),
+    text_column(
+        "measure",
+        max_length=300,
+        rule="what the figure counts, as the source says (basis, rounding); may be empty",
+        example="U.S. imports of cars from Japan, Commerce Department data as reported",
+    ),
+    url_column(
+        "source_url",
+        field="source_url",
+        required=True,
+        rule="http or https URL of the source; required",
+    ),
+    text_column(
+        "source_publisher",
+        max_length=200,
+        example="Opportimes, citing U.S. Commerce Department data",
+    ),
+    Column(
+        "published_on",
+        field="published_on",
+        parse=date_or_month,
+        rule="the source's date: YYYY-MM-DD, or YYYY-MM where it shows no day; may be empty",
+        example="2025-02-10",
+    ),
+    confidence_column(example="reported"),
+    text_column(
+        "evidence",
+        rule="the source's own words, shortened; may be empty",
+        example="Japan: 39,936 (-0.3 percent)",
+    ),
+    text_column("note", rule="caveats (scope, basis, cross-checks); may be empty"),
+)
+TRADE_VALUES = CsvFormat(
+    TRADE_VALUE_COLUMNS, model=TradeValue, key=("importer", "partner", "hs_code", "year")
+)
 
 # --- exports ---------------------------------------------------------------------------------
 

@@ -28,20 +28,16 @@ class QueryForm(forms.Form):
         self.invalid: list[tuple[str, str, str]] = []
         self._resolve()
 
-    def effective_query(self, *, exclude: tuple[str, ...] = ()) -> str:
+    def effective_query(self, *, exclude: tuple[str, ...] = (), **changes) -> str:
         """The query string of the values in effect (a bad value replaced by its
-        default), for links that must show what the page shows: the CSV downloads."""
+        default), for links that must show what the page shows: the CSV downloads; with
+        `changes`, the page with those values changed (a row's history expanded)."""
         pairs = []
-        for name, value in self.values.items():
-            if name in exclude or value in (None, "", False):
+        for name, value in {**self.values, **changes}.items():
+            if name in exclude or value in (None, "", False, []):
                 continue
-            if value is True:
-                value = "on"
-            elif hasattr(value, "code"):
-                value = value.code
-            elif hasattr(value, "isoformat"):
-                value = value.isoformat()
-            pairs.append((name, value))
+            for item in value if isinstance(value, list | tuple) else [value]:
+                pairs.append((name, _query_value(item)))
         return urlencode(pairs)
 
     def prepare_fields(self):
@@ -60,6 +56,16 @@ class QueryForm(forms.Form):
             else:
                 value = self.cleaned_data.get(name)
                 self.values[name] = field.initial if value in (None, "") else value
+
+
+def _query_value(value) -> str:
+    if value is True:
+        return "on"
+    if hasattr(value, "code"):
+        return value.code
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
 
 
 class CountryField(forms.ModelChoiceField):

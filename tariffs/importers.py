@@ -1,5 +1,5 @@
-"""The CSV imports of tariff data: tariff lines and tariff measures (formats declared in
-`tariffs.csv_formats`; the engine is `csvport`'s)."""
+"""The CSV imports of tariff data: tariff lines, tariff measures and trade values (formats
+declared in `tariffs.csv_formats`; the engine is `csvport`'s)."""
 
 from dataclasses import dataclass
 
@@ -9,9 +9,9 @@ from csvport.parsers import INVALID
 from csvport.plans import CREATED, UNCHANGED, UPDATED, Plan, RowOutcome
 from csvport.problems import Problem
 from csvport.wording import did_you_mean
-from tariffs.csv_formats import TARIFF_LINES, TARIFF_MEASURES
+from tariffs.csv_formats import TARIFF_LINES, TARIFF_MEASURES, TRADE_VALUES
 from tariffs.hs import normalize_hs_code
-from tariffs.models import Country, TariffLine, TariffMeasure
+from tariffs.models import Country, TariffLine, TariffMeasure, TradeValue
 
 
 def not_a_country(text: str, codes) -> str:
@@ -302,4 +302,84 @@ class TariffMeasureImporter(CountryCells, Importer):
             replace_links(TariffMeasure, name, links)
 
 
-IMPORTERS = (TariffLineImporter, TariffMeasureImporter)
+class TradeValueImporter(CountryCells, Importer):
+    """One row per yearly import value: of a line, or of all goods (no HS code). The key
+    is importer + partner + HS code + year."""
+
+    format = TRADE_VALUES
+
+    def plan(self) -> Plan:
+        codes = self.countries()
+        self.code_of = {pk: code for code, pk in codes.items()}
+        importers = {codes.get(r.cells["importer"].upper()) for r in self.table.rows} - {None}
+        self.lines = {
+            (importer, hs_code): pk
+            for pk, importer, hs_code in TariffLine.objects.filter(
+                importer__in=importers
+            ).values_list("pk", "importer_id", "hs_code")
+        }
+        fields = self.format.value_attnames
+        existing = {
+            (row["importer_id"], row["line_id"], row["partner_id"], row["year"]): row
+            for row in TradeValue.objects.filter(importer__in=importers).values(
+                "pk", "importer_id", "line_id", "partner_id", "year", *fields
+            )
+        }
+        seen: dict = {}
+        outcomes, creates, updates = [], [], []
+        for done, row in enumerate(self.table.rows, start=1):
+            before = len(self.problems)
+            importer = self.country(row, "importer", codes)
+            partner = self.country(row, "partner", codes)
+            line = self.line(row, importer)
+            values = self.plain_values(row)
+            self.checked(done)
+            if partner is not INVALID and partner == importer:
+                self.error(row, "partner", "a country does not import from itself.")
+            if len(self.problems) > before:
+                continue
+            key = (importer, line, partner, values.pop("year"))
+            if self.duplicate(row, key, seen):
+                continue
+            goods = self.parse(row, "hs_code") or "all goods"
+            label = f"{self.code_of[importer]} {goods} from {self.code_of[partner]}, {key[3]}"
+            found = existing.get(key)
+            if found is None:
+                creates.append(
+                    {"importer_id": importer, "line_id": line, "partner_id": partner,
+                     "year": key[3], **values}
+                )  # fmt: skip
+                outcomes.append(RowOutcome(row.line, CREATED, label))
+                continue
+            changed = changed_fields({name: found[name] for name in values}, values)
+            if changed:
+                updates.append((found["pk"], values))
+                columns = tuple(self.format.attnames[name] for name in changed)
+                outcomes.append(RowOutcome(row.line, UPDATED, label, columns))
+            else:
+                outcomes.append(RowOutcome(row.line, UNCHANGED, label))
+
+        def write(progress):
+            write_rows(TradeValue, creates, updates, progress)
+
+        return self.finish(outcomes, writer=write)
+
+    def line(self, row, importer) -> int | object | None:
+        """The importer's line the row names, None for all goods, or INVALID (noted)."""
+        code = self.parse(row, "hs_code")
+        if code is INVALID or importer is INVALID:
+            return INVALID
+        if not code:
+            return None
+        if (importer, code) not in self.lines:
+            self.error(
+                row,
+                "hs_code",
+                f"{self.code_of[importer]} has no tariff line {code}: import the line first "
+                "(tariff lines), or leave hs_code empty for the value of all goods.",
+            )
+            return INVALID
+        return self.lines[(importer, code)]
+
+
+IMPORTERS = (TariffLineImporter, TariffMeasureImporter, TradeValueImporter)

@@ -5,6 +5,7 @@ Applied rates are never stored: `tariffs.rates` derives them from these rows.
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -128,6 +129,10 @@ class TariffLine(models.Model):
                 name="tariffs_tariffline_hs_code_digits",
             ),
         ]
+        indexes = [
+            # selections.data_as_of: the newest edit, read from the index's end.
+            models.Index(fields=["updated_at"], name="tariffs_line_updated_at"),
+        ]
 
     def __str__(self):
         return f"{self.importer.code} {self.hs_code} {self.description}"
@@ -152,6 +157,22 @@ class TariffMeasureQuerySet(models.QuerySet):
 
     def in_force_order(self):
         return self.order_by(*IN_FORCE_ORDER)
+
+    def taxing_all_goods(self, countries) -> set[tuple[int, int]]:
+        """(importer, partner) pairs among `countries` where the importer has a measure on
+        every line that applies to the partner, in force or not: whose tariff an issue on
+        all goods is about. One query."""
+        countries = set(countries)
+        pairs = set()
+        rows = self.filter(covers_all_lines=True, importer__in=countries).values_list(
+            "importer", "partners"
+        )
+        for importer, partner in rows:
+            if partner is None:  # a measure on every partner
+                pairs.update((importer, other) for other in countries if other != importer)
+            elif partner in countries:
+                pairs.add((importer, partner))
+        return pairs
 
 
 class TariffMeasure(models.Model):
@@ -224,6 +245,8 @@ class TariffMeasure(models.Model):
             models.Index(
                 fields=["importer", "in_force_from"], name="tariffs_measure_importer_from"
             ),
+            # selections.data_as_of: the newest edit, read from the index's end.
+            models.Index(fields=["updated_at"], name="tariffs_measure_updated_at"),
         ]
 
     def __str__(self):
@@ -231,22 +254,79 @@ class TariffMeasure(models.Model):
         return f"{self.importer.code} {self.name} ({sign}{self.rate_pct.normalize():f}%)"
 
 
-class TradeValue(models.Model):
-    """Yearly import value of a line from a partner, to weigh a gap in dollars."""
+# What a rate or a trade value of no particular line is of: every good of the importer.
+ALL_GOODS = "all goods"
+PUBLISHED_ON_RE = r"^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$"
 
-    line = models.ForeignKey(TariffLine, on_delete=models.CASCADE, related_name="trade_values")
+
+class TradeValueQuerySet(models.QuerySet):
+    def between(self, countries):
+        """Every figure of imports by one of `countries` from another, with what a page
+        prints beside it, the newest year first."""
+        countries = set(countries)
+        return (
+            self.filter(importer__in=countries, partner__in=countries)
+            .select_related("importer", "partner", "line")
+            .order_by("-year", "pk")
+        )
+
+
+class TradeValue(models.Model):
+    """Yearly import value in USD of an importer's goods from a partner, to weigh a gap in
+    dollars: one tariff line's, or every good's (no line: the all-goods total). Sourced as
+    a statement is: where the figure comes from, when it was published, how sure it is."""
+
+    importer = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="trade_values_imported"
+    )
+    line = models.ForeignKey(
+        TariffLine,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="trade_values",
+        help_text="A line of the importer; empty for the value of all goods.",
+    )
     partner = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="exports")
     year = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1950), MaxValueValidator(2100)]
     )
     value_usd = models.DecimalField("import value, USD", max_digits=18, decimal_places=0)
-    source_url = models.URLField(max_length=500, blank=True)
+    measure = models.CharField(
+        "what the figure counts",
+        max_length=300,
+        blank=True,
+        help_text="As the source says: general or consumption imports, rounded, estimated.",
+    )
+    source_url = models.URLField(max_length=500)
+    source_publisher = models.CharField(max_length=200, blank=True)
+    published_on = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text="YYYY-MM-DD, or YYYY-MM where the source shows no day.",
+    )
+    confidence = models.CharField(max_length=10, choices=Confidence.choices)
+    evidence = models.TextField(blank=True, help_text="The source's own words, shortened.")
+    note = models.TextField(blank=True, help_text="Caveats: scope, basis, cross-checks.")
+    updated_at = models.DateTimeField(auto_now=True, editable=False)
+    objects = TradeValueQuerySet.as_manager()
 
     class Meta:
-        ordering = ["line", "partner", "-year"]
+        ordering = ["importer__code", "partner__code", "line__hs_code", "-year"]
         constraints = [
+            # NULLs are distinct, so this one holds the lines' values only ...
             models.UniqueConstraint(
                 fields=["line", "partner", "year"], name="tariffs_tradevalue_unique_line_year"
+            ),
+            # ... and this one the all-goods totals.
+            models.UniqueConstraint(
+                fields=["importer", "partner", "year"],
+                condition=Q(line__isnull=True),
+                name="tariffs_tradevalue_unique_all_goods_year",
+            ),
+            models.CheckConstraint(
+                condition=~Q(partner=F("importer")),
+                name="tariffs_tradevalue_partner_not_importer",
             ),
             models.CheckConstraint(
                 condition=Q(value_usd__gte=0), name="tariffs_tradevalue_value_not_negative"
@@ -254,7 +334,35 @@ class TradeValue(models.Model):
             models.CheckConstraint(
                 condition=Q(year__gte=1950, year__lte=2100), name="tariffs_tradevalue_year_range"
             ),
+            models.CheckConstraint(
+                condition=Q(published_on="") | Q(published_on__regex=PUBLISHED_ON_RE),
+                name="tariffs_tradevalue_published_on_date_or_month",
+            ),
+        ]
+        indexes = [
+            # selections.data_as_of: the newest edit, read from the index's end.
+            models.Index(fields=["updated_at"], name="tariffs_tradevalue_updated_at"),
         ]
 
     def __str__(self):
-        return f"{self.line} from {self.partner.code}, {self.year}: ${self.value_usd:,}"
+        return (
+            f"{self.importer.code} imports of {self.goods} from {self.partner.code}, "
+            f"{self.year}: ${self.value_usd:,}"
+        )
+
+    @property
+    def goods(self) -> str:
+        """What the figure is of: an HS code, or "all goods"."""
+        return self.line.hs_code if self.line_id else ALL_GOODS
+
+    def clean(self):
+        errors = {}
+        if self.line_id and self.importer_id and self.line.importer_id != self.importer_id:
+            errors["line"] = (
+                f"{self.line} is a line of {self.line.importer.code}, not of the importer "
+                f"{self.importer.code}."
+            )
+        if self.partner_id and self.partner_id == self.importer_id:
+            errors["partner"] = "A country does not import from itself: choose another partner."
+        if errors:
+            raise ValidationError(errors)

@@ -6,7 +6,7 @@ import zipfile
 
 from csvport.formulas import neutralize
 from negotiations.csv_formats import POSITIONS
-from tariffs.csv_formats import TARIFF_LINES, TARIFF_MEASURES
+from tariffs.csv_formats import TARIFF_LINES, TARIFF_MEASURES, TRADE_VALUES
 
 # A valid row of the demo's Japan–U.S. talks, to be varied by the tests: the format's
 # documented example, with a statement and a source of its own.
@@ -40,6 +40,10 @@ def tariff_lines_csv(rows, **kwargs) -> bytes:
 
 def tariff_measures_csv(rows, **kwargs) -> bytes:
     return csv_bytes(TARIFF_MEASURES.required, rows, **kwargs)
+
+
+def trade_values_csv(rows, **kwargs) -> bytes:
+    return csv_bytes(TRADE_VALUES.names, rows, **kwargs)
 
 
 def xlsx_bytes() -> bytes:

@@ -139,10 +139,17 @@ class TariffMeasureFactory(factory.django.DjangoModelFactory):
 
 
 class TradeValueFactory(factory.django.DjangoModelFactory):
+    """A line's yearly imports; `line=None, importer=…` for an all-goods total."""
+
     class Meta:
         model = TradeValue
 
     line = factory.SubFactory(TariffLineFactory)
+    importer = factory.LazyAttribute(lambda o: o.line.importer if o.line else country("USA"))
     partner = factory.LazyFunction(lambda: country("JPN"))
     year = 2024
     value_usd = Decimal("1000000")
+    source_url = factory.Sequence(lambda n: f"https://trade.example.org/figure-{n}")
+    source_publisher = "Example Trade Statistics"
+    published_on = "2025-02"
+    confidence = Confidence.REPORTED

@@ -8,12 +8,14 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from negotiations.models import StatedPosition, TalkRound
+from tariffs.models import TradeValue
 from tests.factories import (
     IssueFactory,
     NegotiationFactory,
     OfficialFactory,
     SourceFactory,
     TalkRoundFactory,
+    TariffLineFactory,
     country,
 )
 
@@ -234,3 +236,37 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page(anonymous):
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_an_editor_enters_an_all_goods_total_and_is_told_when_a_line_is_another_importers(
+    editor,
+):
+    rice = TariffLineFactory(importer=country("JPN"), hs_code="1006", base_rate_pct=None)
+    form = {
+        "importer": country("USA").pk,
+        "line": "",
+        "partner": country("JPN").pk,
+        "year": "2024",
+        "value_usd": "148200000000",
+        "measure": "Total U.S. goods imports from Japan",
+        "source_url": "https://www.sema.org/news-media/enews/2025/30/",
+        "source_publisher": "SEMA eNews",
+        "published_on": "2025-07",
+        "confidence": "reported",
+        "evidence": "",
+        "note": "",
+    }
+    add = reverse("admin:tariffs_tradevalue_add")
+
+    refused = editor.post(add, {**form, "line": rice.pk, "year": "2023"})
+    saved = editor.post(add, form)
+
+    assert refused.status_code == 200
+    assert "is a line of JPN, not of the importer USA" in refused.content.decode()
+    assert saved.status_code == 302
+    total = TradeValue.objects.get()
+    assert (total.goods, total.published_on, total.confidence) == (
+        "all goods",
+        "2025-07",
+        "reported",
+    )

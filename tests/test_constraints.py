@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from negotiations.models import Negotiation, StatedPosition, TalkRound
-from tariffs.models import Country, TariffLine, TariffMeasure
+from negotiations.models import Negotiation, Official, StatedPosition, TalkRound
+from tariffs.models import Country, TariffLine, TariffMeasure, TradeValue
 from tests.factories import (
     NegotiationFactory,
     StatedPositionFactory,
@@ -181,3 +181,75 @@ def test_the_database_refuses_a_position_on_another_negotiations_issue():
         StatedPosition.objects.filter(pk=position.pk).update(issue=elsewhere.issue)
     position.refresh_from_db()
     assert position.issue.negotiation_id == position.round.negotiation_id
+
+
+# --- trade values ------------------------------------------------------------------------------
+
+
+def trade_fields(**fields):
+    return {
+        "importer": country("USA"),
+        "partner": country("JPN"),
+        "year": 2024,
+        "value_usd": Decimal("148200000000"),
+        "source_url": "https://example.org/figure",
+        "confidence": "reported",
+        **fields,
+    }
+
+
+def test_the_database_keeps_one_all_goods_total_per_importer_partner_and_year():
+    assert not refused_by_database(TradeValue, **trade_fields())
+
+    assert refused_by_database(TradeValue, **trade_fields(value_usd=Decimal("1")))
+    # Another year, or the value of a line, is another figure.
+    assert not refused_by_database(TradeValue, **trade_fields(year=2023))
+    cars = TariffLineFactory(importer=country("USA"), hs_code="8703")
+    assert not refused_by_database(TradeValue, **trade_fields(line=cars))
+
+
+def test_the_database_refuses_a_trade_value_whose_line_is_another_importers():
+    rice = TariffLineFactory(importer=country("JPN"), hs_code="1006", base_rate_pct=None)
+
+    assert refused_by_database(TradeValue, **trade_fields(line=rice))
+    with pytest.raises(ValidationError, match="is a line of JPN, not of the importer USA"):
+        TradeValue(**trade_fields(line=rice)).clean()
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"partner": "USA"},  # imports from itself
+        {"published_on": "July 2025"},  # a date is YYYY-MM-DD or YYYY-MM
+        {"published_on": "2025-7"},
+        {"value_usd": Decimal("-1")},
+    ],
+)
+def test_the_database_refuses_a_trade_value_that_cannot_be(fields):
+    if "partner" in fields:
+        fields = {"partner": country(fields["partner"])}
+
+    assert refused_by_database(TradeValue, **trade_fields(**fields))
+
+
+# --- officials' native names -------------------------------------------------------------------
+
+
+def test_the_database_refuses_a_native_name_without_its_language():
+    japan = country("JPN")
+
+    assert refused_by_database(Official, name="A", native_name="赤澤亮正", country=japan)
+    assert refused_by_database(
+        Official, name="B", native_name="赤澤亮正", native_name_lang="Japanese", country=japan
+    )
+    assert not refused_by_database(
+        Official, name="C", native_name="赤澤亮正", native_name_lang="ja", country=japan
+    )
+    assert not refused_by_database(Official, name="D", country=japan)
+
+
+def test_an_official_form_asks_for_the_language_of_a_native_name_in_words():
+    official = Official(name="Ryosei Akazawa", native_name="赤澤亮正", country=country("JPN"))
+
+    with pytest.raises(ValidationError, match="Give the language of the native name"):
+        official.clean()

@@ -8,9 +8,9 @@ import pytest
 from csvport.importer import plan_file
 from csvport.plans import CREATED, UNCHANGED, UPDATED, ImportRefused
 from csvport.reading import ADMIN_MAX_BYTES
-from tariffs.importers import TariffLineImporter, TariffMeasureImporter
-from tariffs.models import TariffLine, TariffMeasure
-from tests.csv_samples import tariff_lines_csv, tariff_measures_csv
+from tariffs.importers import TariffLineImporter, TariffMeasureImporter, TradeValueImporter
+from tariffs.models import TariffLine, TariffMeasure, TradeValue
+from tests.csv_samples import tariff_lines_csv, tariff_measures_csv, trade_values_csv
 from tests.factories import TariffLineFactory, TariffMeasureFactory, country
 
 pytestmark = pytest.mark.django_db
@@ -223,3 +223,94 @@ class TestTariffMeasures:
         measures_plan([measure(displaces="Reciprocal")]).apply()
         autos = TariffMeasure.objects.get(name="Section 232 autos")
         assert [m.name for m in autos.displaces.all()] == ["Reciprocal"]
+
+
+def trade_values_plan(rows):
+    return plan_file(TradeValueImporter, trade_values_csv(rows), max_bytes=ADMIN_MAX_BYTES)
+
+
+def trade_value(**cells):
+    """A row of the demo's file: U.S. imports of cars from Japan in 2024."""
+    return {
+        "importer": "USA",
+        "partner": "JPN",
+        "hs_code": "8703",
+        "year": "2024",
+        "value_usd": "39936000000",
+        "measure": "U.S. imports of cars ('autos') from Japan, Commerce Department data",
+        "source_url": "https://opportimes.com/top-10-auto-exporters-to-the-united-states-in-2024",
+        "source_publisher": "Opportimes, citing U.S. Commerce Department data",
+        "published_on": "2025-02-10",
+        "confidence": "reported",
+        "evidence": "Japan: 39,936 (-0.3 percent)",
+        "note": "Product scope and basis not stated by the source.",
+        **cells,
+    }
+
+
+class TestTradeValues:
+    @pytest.fixture(autouse=True)
+    def lines(self):
+        TariffLineFactory(importer=country("USA"), hs_code="8703")
+        TariffLineFactory(importer=country("JPN"), hs_code="1006", base_rate_pct=None)
+
+    def test_a_lines_value_and_an_all_goods_total_are_imported_with_their_provenance(self):
+        all_goods = trade_value(hs_code="", value_usd="148,200,000,000", published_on="2025-07")
+
+        preview = trade_values_plan([trade_value(), all_goods])
+        preview.apply()
+
+        assert preview.counts == {CREATED: 2, UPDATED: 0, UNCHANGED: 0}
+        cars = TradeValue.objects.get(line__hs_code="8703")
+        assert (cars.importer.code, cars.partner.code, cars.year) == ("USA", "JPN", 2024)
+        assert cars.value_usd == Decimal("39936000000")
+        assert (cars.confidence, cars.published_on) == ("reported", "2025-02-10")
+        assert cars.source_publisher.startswith("Opportimes")
+        assert cars.evidence == "Japan: 39,936 (-0.3 percent)"
+        total = TradeValue.objects.get(line=None)
+        assert (total.importer.code, total.value_usd, total.published_on) == (
+            "USA",
+            Decimal("148200000000"),
+            "2025-07",  # a month where the source shows no day
+        )
+
+    def test_importing_the_same_file_twice_changes_nothing_and_a_new_figure_updates(self):
+        trade_values_plan([trade_value()]).apply()
+
+        again = trade_values_plan([trade_value()])
+        revised = trade_values_plan([trade_value(value_usd="39933000000")])
+
+        assert again.counts == {CREATED: 0, UPDATED: 0, UNCHANGED: 1}
+        assert revised.counts == {CREATED: 0, UPDATED: 1, UNCHANGED: 0}
+        assert revised.rows[0].changed == ("value_usd",)
+
+    @pytest.mark.parametrize(
+        ("cells", "column", "message"),
+        [
+            ({"hs_code": "8708"}, "hs_code", "USA has no tariff line 8708: import the line first"),
+            ({"partner": "USA"}, "partner", "a country does not import from itself"),
+            ({"partner": "XXX"}, "partner", "`XXX` is not a country"),
+            ({"value_usd": "3.99E+10"}, "value_usd", "scientific notation"),
+            ({"value_usd": "39936.5"}, "value_usd", "not an amount in whole dollars"),
+            ({"year": "24"}, "year", "`24` is not a year"),
+            ({"published_on": "2025-13"}, "published_on", "`2025-13` is not a date"),
+            ({"source_url": ""}, "source_url", "source_url is empty"),
+            ({"confidence": "sure"}, "confidence", "`sure` is not a confidence"),
+        ],
+    )
+    def test_a_bad_cell_is_refused_with_its_line_column_and_reason(self, cells, column, message):
+        preview = trade_values_plan([trade_value(), trade_value(**{"hs_code": "", **cells})])
+
+        assert preview.refused
+        assert [(p.line, p.column) for p in preview.problems] == [(3, column)]
+        assert message in preview.problems[0].message
+        with pytest.raises(ImportRefused):
+            preview.apply()
+        assert not TradeValue.objects.exists()
+
+    def test_the_same_figure_twice_in_a_file_is_an_error(self):
+        preview = trade_values_plan([trade_value(), trade_value(value_usd="1")])
+
+        assert [(p.line, p.message) for p in preview.problems] == [
+            (3, "the same trade value as line 2; remove one of the two lines.")
+        ]

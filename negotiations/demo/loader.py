@@ -24,7 +24,7 @@ from negotiations.importers import (
     RoundImporter,
     SourceImporter,
 )
-from tariffs.importers import TariffLineImporter, TariffMeasureImporter
+from tariffs.importers import TariffLineImporter, TariffMeasureImporter, TradeValueImporter
 
 DATA_DIR = Path(__file__).resolve().parent
 # In dependency order: what a file names is loaded before it.
@@ -36,6 +36,7 @@ IMPORTERS = (
     MilestoneImporter,
     TariffLineImporter,
     TariffMeasureImporter,
+    TradeValueImporter,
     IssueImporter,
     PositionImporter,
 )

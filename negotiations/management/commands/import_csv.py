@@ -1,5 +1,6 @@
 """`manage.py import_csv KIND FILE [--dry-run]`, KIND one of the formats (positions,
-tariff-lines, tariff-measures, negotiations, officials, sources, rounds, milestones, issues).
+tariff-lines, tariff-measures, trade-values, negotiations, officials, sources, rounds,
+milestones, issues).
 
 Prints the same preview as the admin (the counts, then every problem as `line 12, column
 party: …`), then writes everything in one transaction, or nothing: a refused file exits
