@@ -14,7 +14,7 @@ from datetime import date
 
 from csvport.columns import choice_column, date_column, text_column
 from csvport.formats import Column, CsvFormat
-from csvport.parsers import CellError, codes, names, not_empty, yes_no
+from csvport.parsers import CellError, codes, names, not_empty, text, yes_no
 from csvport.writing import format_cell
 from negotiations.gap import GapRow
 from negotiations.models import (
@@ -215,6 +215,15 @@ OFFICIAL_COLUMNS = (
         max_length=120,
         rule="the name in its native script; may be empty",
         example="赤澤亮正",
+    ),
+    Column(
+        "native_name_lang",
+        field="native_name_lang",
+        parse=text(max_length=35),
+        rule="the language of `native_name`, as a language tag (`ja`, `ko`, `zh-Hant`); "
+        "required with a native name; optional column",
+        example="ja",
+        optional=True,
     ),
     text_column("title", max_length=300, example="Minister in charge of Economic Revitalization"),
     text_column("organization", max_length=200, example="Cabinet Office"),

@@ -3,6 +3,8 @@
 The gap between the two sides is derived from these rows by `negotiations.gap`.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Max, Q
@@ -34,9 +36,20 @@ class Source(models.Model):
         return f"{self.publisher}: {label}{when}"
 
 
+# A BCP 47 language tag, as HTML's lang attribute takes it: ja, zh-Hant, sr-Latn.
+LANGUAGE_TAG_RE = r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+
+
 class Official(models.Model):
     name = models.CharField(max_length=120)
     native_name = models.CharField("name in native script", max_length=120, blank=True)
+    native_name_lang = models.CharField(
+        "language of the native name",
+        max_length=35,
+        blank=True,
+        help_text="A language tag such as ja (Japanese) or zh-Hant, so that browsers and "
+        "screen readers render and read the name in its language. Required with a native name.",
+    )
     title = models.CharField(max_length=300, blank=True)
     organization = models.CharField(max_length=200, blank=True)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="officials")
@@ -47,10 +60,35 @@ class Official(models.Model):
             models.UniqueConstraint(
                 fields=["name", "country"], name="negotiations_official_unique_name_country"
             ),
+            models.CheckConstraint(
+                condition=Q(native_name="", native_name_lang="")
+                | (~Q(native_name="") & Q(native_name_lang__regex=LANGUAGE_TAG_RE)),
+                name="negotiations_official_native_name_has_language",
+            ),
         ]
 
     def __str__(self):
         return f"{self.name} ({self.country.code})"
+
+    def clean(self):
+        if self.native_name and not self.native_name_lang:
+            raise ValidationError(
+                {
+                    "native_name_lang": "Give the language of the native name (ja for "
+                    "Japanese), so that it is rendered and read in that language."
+                }
+            )
+        if self.native_name_lang and not self.native_name:
+            raise ValidationError(
+                {"native_name_lang": "A language goes with a native name: enter the name too."}
+            )
+        if self.native_name_lang and not re.match(LANGUAGE_TAG_RE, self.native_name_lang):
+            raise ValidationError(
+                {
+                    "native_name_lang": f"“{self.native_name_lang}” is not a language tag: "
+                    "write one such as ja, ko or zh-Hant."
+                }
+            )
 
 
 class NegotiationStatus(models.TextChoices):
@@ -112,6 +150,10 @@ class Negotiation(models.Model):
                 | Q(concluded_on__gte=F("started_on")),
                 name="negotiations_negotiation_dates_in_order",
             ),
+        ]
+        indexes = [
+            # selections.data_as_of: the newest edit, read from the index's end.
+            models.Index(fields=["updated_at"], name="negotiations_negotiation_upd"),
         ]
 
     def __str__(self):
@@ -177,6 +219,10 @@ class TalkRound(models.Model):
                 name="negotiations_talkround_dates_in_order",
             ),
         ]
+        indexes = [
+            # selections.data_as_of: the newest edit, read from the index's end.
+            models.Index(fields=["updated_at"], name="negotiations_round_updated"),
+        ]
 
     def __str__(self):
         return f"{self.negotiation.slug} round {self.number} ({self.start_date:%Y-%m-%d})"
@@ -225,6 +271,10 @@ class Milestone(models.Model):
                 name="negotiations_milestone_unique_date_title",
             ),
         ]
+        indexes = [
+            # selections.data_as_of: the newest edit, read from the index's end.
+            models.Index(fields=["updated_at"], name="negotiations_milestone_upd"),
+        ]
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()}: {self.title}"
@@ -258,21 +308,48 @@ class Issue(models.Model):
                 fields=["negotiation", "slug"], name="negotiations_issue_unique_slug"
             ),
         ]
+        indexes = [
+            # selections.data_as_of: the newest edit, read from the index's end.
+            models.Index(fields=["updated_at"], name="negotiations_issue_updated"),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.negotiation.slug})"
 
 
 class Stance(models.TextChoices):
+    """What a side says on an issue. The labels read after the side's name in a table
+    ("United States: refuse 27.5%"); `meaning` says each in full."""
+
     ELIMINATE = "eliminate", "eliminate"
     REDUCE = "reduce", "reduce"
     MAINTAIN = "maintain", "maintain"
     INCREASE = "increase", "increase"
-    DISCUSS_ONLY = "discuss_only", "discuss only"
-    REFUSE = "refuse", "refuse to discuss"
+    DISCUSS_ONLY = "discuss_only", "discuss only part"
+    # Not "refuse to discuss": a side may refuse to cut a tariff or to open a market and
+    # still discuss it.
+    REFUSE = "refuse", "refuse"
     DEMAND = "demand", "demand"
     OFFER = "offer", "offer"
     ACCEPT = "accept", "accept"
+
+    @property
+    def meaning(self) -> str:
+        return STANCE_MEANINGS[self]
+
+
+STANCE_MEANINGS = {
+    Stance.ELIMINATE: "asks for the duty to go: its target is the base rate, or zero",
+    Stance.REDUCE: "asks for a lower rate",
+    Stance.MAINTAIN: "keeps the rate in force",
+    Stance.INCREASE: "raises or threatens to raise the rate",
+    Stance.DISCUSS_ONLY: "will talk about part of the issue only",
+    Stance.REFUSE: "says no to what the other side asks: to cut a duty, open a market, "
+    "or take up the topic",
+    Stance.DEMAND: "asks the other side to act (open its rice market)",
+    Stance.OFFER: "puts a concession on the table",
+    Stance.ACCEPT: "agrees to terms",
+}
 
 
 class StatedPositionQuerySet(models.QuerySet):
@@ -315,7 +392,8 @@ class StatedPosition(models.Model):
         max_length=12,
         choices=Stance.choices,
         help_text="Demand: asks the other side to act (open its rice market). "
-        "Offer: puts a concession on the table. Discuss only: will talk about part of it.",
+        "Offer: puts a concession on the table. Discuss only part: will talk about part "
+        "of it. Refuse: says no to what the other side asks.",
     )
     target_rate_pct = models.DecimalField(
         "target rate, %",
@@ -355,6 +433,10 @@ class StatedPosition(models.Model):
         indexes = [
             # gap.gap_table: every position on a negotiation's issues, in superseding order.
             models.Index(fields=["issue", "party", "stated_on"], name="negotiations_pos_issue"),
+            # selections.data_as_of: the newest statement and the newest edit, each read
+            # from its index's end.
+            models.Index(fields=["stated_on"], name="negotiations_pos_stated_on"),
+            models.Index(fields=["updated_at"], name="negotiations_pos_updated"),
         ]
 
     def __str__(self):

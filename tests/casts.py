@@ -124,6 +124,7 @@ def the_cast(*, with_partners: bool = True) -> Cast:
         akazawa=OfficialFactory(
             name="Ryosei Akazawa",
             native_name="赤澤亮正",
+            native_name_lang="ja",
             title="Minister in charge of Economic Revitalization",
             organization="Cabinet Office / Cabinet Secretariat",
             country=by_code["JPN"],

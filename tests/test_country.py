@@ -64,7 +64,7 @@ def test_the_page_for_japan_lists_the_japan_us_negotiation_and_akazawa(analyst, 
     assert 'href="/negotiations/japan-us-2025/rounds/2/"' in page
     officials = section(response, "officials")
     assert "Ryosei Akazawa" in officials
-    assert "赤澤亮正" in officials
+    assert '<span lang="ja">赤澤亮正</span>' in officials
     assert f'<a href="/officials/{cast.akazawa.pk}/">Ryosei Akazawa</a>' in officials
 
 

@@ -159,6 +159,22 @@ def test_officials_may_carry_the_provenance_the_model_does_not_keep():
     assert Official.objects.get(name="Keir Starmer").country.code == "GBR"
 
 
+def test_a_native_name_comes_with_its_language():
+    akazawa = {"name": "Ryosei Akazawa", "native_name": "赤澤亮正", "country": "JPN"}
+    columns = [*OfficialImporter.format.required, "native_name_lang"]
+
+    without = plan_file(OfficialImporter, csv_bytes(columns, [akazawa]), max_bytes=ADMIN_MAX_BYTES)
+    japanese = {**akazawa, "native_name_lang": "ja"}
+    with_it = plan_file(OfficialImporter, csv_bytes(columns, [japanese]), max_bytes=ADMIN_MAX_BYTES)
+    with_it.apply()
+
+    assert [str(problem) for problem in without.problems] == [
+        "line 2, column native_name_lang: Give the language of the native name (ja for "
+        "Japanese), so that it is rendered and read in that language."
+    ]
+    assert Official.objects.get(name="Ryosei Akazawa").native_name_lang == "ja"
+
+
 def test_a_source_needs_its_url_and_publisher():
     assert problems(SourceImporter, [{"url": "", "title": "Print edition"}]) == [
         "line 2, column url: url is empty; write a full http:// or https:// URL.",

@@ -39,7 +39,8 @@ def test_the_page_of_ryosei_akazawa_says_who_he_is(analyst, akazawa):
     assert response.status_code == 200
     html = response.content.decode()
     assert "<h1>Ryosei Akazawa" in html
-    assert "赤澤亮正" in html
+    # In Japanese, for the browser's glyphs and the screen reader's voice.
+    assert '<span class="native-name" lang="ja">赤澤亮正</span>' in html
     assert "Minister in charge of Economic Revitalization" in html
     assert "Cabinet Office / Cabinet Secretariat" in html
     assert f'href="{reverse("negotiations:country", args=["JPN"])}"' in html

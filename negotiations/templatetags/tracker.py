@@ -4,6 +4,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
+from negotiations.gap import GapStatus
+from negotiations.models import Stance
 from tariffs import rates
 
 register = template.Library()
@@ -19,6 +21,59 @@ def pct(value) -> str:
     except (InvalidOperation, TypeError, ValueError):
         return str(value)
     return rates.pct(number)
+
+
+@register.filter
+def signed(value) -> str:
+    """A change in points with its sign: +15, −25 (a true minus), 0."""
+    if value is None or value == "":
+        return ""
+    number = Decimal(value)
+    text = rates.pct(abs(number))
+    return f"+{text}" if number > 0 else f"\u2212{text}" if number < 0 else text
+
+
+@register.filter
+def usd(value) -> str:
+    """An amount of U.S. dollars as people read it: $9.98 bn, $148.2 bn, $298 m."""
+    if value is None or value == "":
+        return ""
+    number = Decimal(value)
+    for size, unit in (
+        (Decimal(10) ** 12, "tn"),
+        (Decimal(10) ** 9, "bn"),
+        (Decimal(10) ** 6, "m"),
+    ):
+        if abs(number) >= size:
+            scaled = number / size
+            places = 2 if abs(scaled) < 10 else 1 if abs(scaled) < 1000 else 0
+            text = f"{scaled:.{places}f}".rstrip("0").rstrip(".")
+            return f"${text} {unit}"
+    return f"${number:,.0f}"
+
+
+STATUS_MARKS = {
+    GapStatus.OPEN: "○",
+    GapStatus.ONE_SIDED: "◐",
+    GapStatus.AGREED: "✓",
+    GapStatus.READINGS_DIFFER: "≠",
+    GapStatus.NOT_DISCUSSED: "·",
+}
+
+
+@register.filter
+def status_mark(status) -> str:
+    """The one-character mark of a gap's status in the gap-by-round table."""
+    return STATUS_MARKS.get(status, "")
+
+
+@register.filter
+def stance_meaning(stance: str) -> str:
+    """What a stance means, in full ("says no to what the other side asks …")."""
+    try:
+        return Stance(stance).meaning
+    except ValueError:
+        return ""
 
 
 @register.filter
