@@ -18,6 +18,18 @@ class Tick:
 
 
 @dataclass(frozen=True)
+class Ghost:
+    """Where the two sides stood the round before, drawn faint behind the current bell
+    so that the move shows."""
+
+    round_number: int
+    x_a: float | None
+    x_b: float | None
+    value_a: Decimal | None
+    value_b: Decimal | None
+
+
+@dataclass(frozen=True)
 class Dumbbell:
     row: GapRow
     y: float
@@ -26,6 +38,12 @@ class Dumbbell:
     x_b: float | None
     value_a: Decimal | None
     value_b: Decimal | None
+    # Both sides at one rate: one marker, labelled, rather than a dot hiding the other.
+    same: bool = False
+    # Two different rates drawn closer than a dot: each side's dot off the line, A above.
+    y_a: float = 0
+    y_b: float = 0
+    ghost: Ghost | None = None
 
 
 @dataclass(frozen=True)
@@ -37,16 +55,20 @@ class DumbbellChart:
     axis_y: float
     ticks: tuple[Tick, ...]
     bells: tuple[Dumbbell, ...]
+    previous_round: int | None = None  # the round the ghosts show
 
 
-ROW_HEIGHT = 34
+ROW_HEIGHT = 38
 LABEL_WIDTH = 190
 TOP = 16
 AXIS_SPACE = 34
+DOT_RADIUS = 6
+OFFSET = 5  # how far two dots that would overlap are drawn off the row's line
 
 
 def dumbbell_chart(rows: list[GapRow], *, width: int = 760) -> DumbbellChart | None:
-    """One line per issue from side A's target to side B's, on a shared percent axis.
+    """One line per issue from side A's target to side B's, on a shared percent axis;
+    behind it, faint, where the two stood the round before, when that differs.
 
     Issues where neither side stated a target have nothing to draw and are left out.
     """
@@ -58,7 +80,11 @@ def dumbbell_chart(rows: list[GapRow], *, width: int = 760) -> DumbbellChart | N
     targets = [
         value
         for row in drawable
-        for value in (_target(row.side_a), _target(row.side_b))
+        for value in (
+            _target(row.side_a),
+            _target(row.side_b),
+            *((row.previous.target_a, row.previous.target_b) if row.previous else ()),
+        )
         if value is not None
     ]
     # An axis of at least 10%, so that two targets of 0% still get a readable scale.
@@ -76,7 +102,24 @@ def dumbbell_chart(rows: list[GapRow], *, width: int = 760) -> DumbbellChart | N
     for index, row in enumerate(drawable):
         y = TOP + index * ROW_HEIGHT + ROW_HEIGHT / 2
         a, b = _target(row.side_a), _target(row.side_b)
-        bells.append(Dumbbell(row, y, y + 4, x(a), x(b), a, b))
+        x_a, x_b = x(a), x(b)
+        same = a is not None and a == b
+        close = not same and None not in (x_a, x_b) and abs(x_a - x_b) < 2 * DOT_RADIUS
+        bells.append(
+            Dumbbell(
+                row,
+                y,
+                y + 4,
+                x_a,
+                x_b,
+                a,
+                b,
+                same=same,
+                y_a=y - OFFSET if close else y,
+                y_b=y + OFFSET if close else y,
+                ghost=_ghost(row, (a, b), x),
+            )
+        )
     axis_y = TOP + len(drawable) * ROW_HEIGHT + 4
     ticks = tuple(Tick(x(Decimal(value)), f"{value}%") for value in range(0, top_value + 1, step))
     return DumbbellChart(
@@ -87,11 +130,30 @@ def dumbbell_chart(rows: list[GapRow], *, width: int = 760) -> DumbbellChart | N
         axis_y=axis_y,
         ticks=ticks,
         bells=tuple(bells),
+        previous_round=next(
+            (bell.ghost.round_number for bell in bells if bell.ghost is not None), None
+        ),
     )
 
 
 def _target(position) -> Decimal | None:
     return None if position is None else position.target_rate_pct
+
+
+def _ghost(row: GapRow, now: tuple, x) -> Ghost | None:
+    """The round before, where it had a target that differs from now's."""
+    before = row.previous
+    if before is None or (before.target_a, before.target_b) == now:
+        return None
+    if before.target_a is None and before.target_b is None:
+        return None
+    return Ghost(
+        before.round_number,
+        x(before.target_a),
+        x(before.target_b),
+        before.target_a,
+        before.target_b,
+    )
 
 
 def _tick_step(highest: Decimal) -> int:

@@ -3,7 +3,7 @@
 Imports (and `import_csv` kinds): positions, which the downloads of positions also give,
 so an export imports again as it is; and the negotiations, officials, sources, rounds,
 milestones and issues the demo loads and editors may load. Exports: the home page's
-negotiations, the gap table and the comparison. The README's tables are these
+negotiations, the gap table, the gap by round and the comparison. The README's tables are these
 declarations (a test compares them).
 """
 
@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import NamedTuple
 
 from csvport.columns import choice_column, date_column, text_column
 from csvport.formats import Column, CsvFormat
 from csvport.parsers import CellError, codes, names, not_empty, text, yes_no
-from csvport.writing import format_cell
-from negotiations.gap import GapRow
+from negotiations.gap import GapRow, RoundStep
 from negotiations.models import (
     Issue,
     Milestone,
@@ -363,6 +363,9 @@ NEGOTIATION_SUMMARY_COLUMNS = (
     Column("rounds", lambda s: s.negotiation.round_count, numeric=True),
     Column("latest_round_on", lambda s: s.negotiation.latest_round_on),
     Column("open_issues", lambda s: s.open_count, numeric=True),
+    Column("one_sided_issues", lambda s: s.one_sided_count, numeric=True),
+    Column("agreed_issues", lambda s: s.agreed_count, numeric=True),
+    Column("not_discussed_issues", lambda s: s.not_discussed_count, numeric=True),
     Column("largest_gap_issue", lambda s: s.largest.issue.slug if s.largest else ""),
     Column("largest_gap_pp", lambda s: s.largest.gap_pp if s.largest else None, numeric=True),
 )
@@ -382,55 +385,319 @@ def _side(side: str):
         return value
 
     prefix = f"party_{side}"
+    which = "party A (shown on the left)" if side == "a" else "party B (shown on the right)"
     return (
-        Column(prefix, lambda item: getattr(item[1].negotiation, prefix).code),
-        Column(f"{prefix}_stance", get(lambda p: p.stance)),
-        Column(f"{prefix}_target_pct", get(lambda p: p.target_rate_pct), numeric=True),
-        Column(f"{prefix}_round", get(lambda p: p.round.number), numeric=True),
-        Column(f"{prefix}_stated_on", get(lambda p: p.stated_on)),
-        Column(f"{prefix}_speaker", get(lambda p: p.speaker.name if p.speaker else "")),
-        Column(f"{prefix}_statement", get(lambda p: p.statement)),
-        Column(f"{prefix}_source_url", get(lambda p: p.source.url if p.source else "")),
-        Column(f"{prefix}_confidence", get(lambda p: p.confidence)),
+        Column(
+            prefix,
+            lambda item: getattr(item[1].negotiation, prefix).code,
+            rule=f"ISO code of {which}",
+            example="JPN" if side == "a" else "USA",
+        ),
+        Column(
+            f"{prefix}_stance",
+            get(lambda p: p.stance),
+            rule="its latest stance on the issue; empty when it has not spoken",
+            example="eliminate" if side == "a" else "refuse",
+        ),
+        Column(
+            f"{prefix}_target_pct",
+            get(lambda p: p.target_rate_pct),
+            numeric=True,
+            rule="the all-in rate it asks for, in percent; empty where none was stated",
+            example="2.5" if side == "a" else "27.5",
+        ),
+        Column(
+            f"{prefix}_round",
+            get(lambda p: p.round.number),
+            numeric=True,
+            rule="the round of that statement",
+            example="2",
+        ),
+        Column(
+            f"{prefix}_stated_on", get(lambda p: p.stated_on), rule="ISO date", example="2025-05-01"
+        ),
+        Column(
+            f"{prefix}_speaker",
+            get(lambda p: p.speaker.name if p.speaker else ""),
+            rule="who said it; may be empty",
+            example="Ryosei Akazawa" if side == "a" else "Scott Bessent",
+        ),
+        Column(f"{prefix}_statement", get(lambda p: p.statement), rule="the statement"),
+        Column(
+            f"{prefix}_source_url",
+            get(lambda p: p.source.url if p.source else ""),
+            rule="where it was reported",
+            example="https://…",
+        ),
+        Column(
+            f"{prefix}_confidence",
+            get(lambda p: p.confidence),
+            rule="confirmed, reported or inferred",
+            example="reported",
+        ),
     )
 
 
-def _applied(item) -> str:
-    """The rates in force on the issue's goods, as the page prints them."""
-    row, view = item
-    parts = []
-    for issue_rate in view.applied[row.issue.pk].rates:
-        rate = issue_rate.rate.rate_pct
-        parts.append(
-            f"{issue_rate.label}: {'specific duty' if rate is None else format_cell(rate) + '%'}"
-        )
-    return "; ".join(parts)
+CONFIDENCE_ORDER = ("confirmed", "reported", "inferred")
+
+
+def _rates(when: str, bound):
+    """The lowest or highest rate in force on the issue's goods on the round's date
+    (`when` "then") or today ("now")."""
+
+    def value(item):
+        row, view = item
+        rates = view.applied if when == "now" else view.applied_then
+        return None if rates is None else bound(rates[row.issue.pk])
+
+    return value
+
+
+def _trade(attr):
+    def value(item):
+        trade = item[0].trade
+        return attr(trade) if trade is not None else None
+
+    return value
 
 
 GAP_TABLE_COLUMNS = (
-    Column("negotiation", lambda item: item[1].negotiation.slug),
-    Column("as_of_round", lambda item: item[1].as_of, numeric=True),
-    Column("issue", lambda item: item[0].issue.slug),
-    Column("issue_name", lambda item: item[0].issue.name),
-    Column("sector", lambda item: item[0].issue.sector),
+    Column(
+        "negotiation",
+        lambda item: item[1].negotiation.slug,
+        rule="the negotiation's slug",
+        example="japan-us-2025",
+    ),
+    Column(
+        "as_of_round",
+        lambda item: item[1].as_of,
+        numeric=True,
+        rule="the round the table is as of",
+        example="2",
+    ),
+    Column("issue", lambda item: item[0].issue.slug, rule="the issue's slug", example="autos"),
+    Column(
+        "issue_name", lambda item: item[0].issue.name, rule="its name", example="Passenger cars"
+    ),
+    Column("sector", lambda item: item[0].issue.sector, rule="its sector", example="automotive"),
     *_side("a"),
     *_side("b"),
-    Column("gap_pp", lambda item: item[0].gap_pp, numeric=True),
-    Column("status", lambda item: item[0].status.value),
-    Column("trend", lambda item: item[0].trend.value if item[0].trend else ""),
-    Column("applied_now", _applied),
-    Column("rates_as_of", lambda item: item[1].on),
     Column(
-        "implementation", lambda item: item[1].applied[item[0].issue.pk].implementation(item[0])
+        "gap_pp",
+        lambda item: item[0].gap_pp,
+        numeric=True,
+        rule="the distance between the two targets in percentage points; empty unless "
+        "both stated one",
+        example="25",
     ),
-    Column("trade_value_usd", lambda item: item[0].trade_value_usd, numeric=True),
-    Column("at_stake_usd", lambda item: item[0].at_stake_usd, numeric=True),
+    Column(
+        "status",
+        lambda item: item[0].status.value,
+        rule="agreed, agreed-readings-differ, open, one-sided or not-discussed",
+        example="open",
+    ),
+    Column(
+        "trend",
+        lambda item: item[0].trend.value if item[0].trend else "",
+        rule="narrowing, widening or unchanged since the last earlier round where the gap "
+        "had a number; empty without two numbers",
+        example="unchanged",
+    ),
+    Column(
+        "trend_overall",
+        lambda item: item[0].trend_overall.value if item[0].trend_overall else "",
+        rule="the same, since the first round where the gap had a number",
+        example="narrowing",
+    ),
+    Column(
+        "rate_goods",
+        lambda item: item[1].applied[item[0].issue.pk].goods,
+        numeric=True,
+        rule="what the rates are of: the issue's HS codes separated by spaces, or `all goods`",
+        example="8703",
+    ),
+    Column(
+        "round_date",
+        lambda item: item[1].then,
+        rule="the as-of round's date, which the next two columns are on",
+        example="2025-05-01",
+    ),
+    Column(
+        "rate_on_round_date_min_pct",
+        _rates("then", lambda rates: rates.lowest_pct),
+        numeric=True,
+        rule="the lowest applied rate on those goods on that date, in percent (one row per "
+        "issue: min and max tell whether its lines differ); empty for a specific duty",
+        example="27.5",
+    ),
+    Column(
+        "rate_on_round_date_max_pct",
+        _rates("then", lambda rates: rates.highest_pct),
+        numeric=True,
+        rule="the highest",
+        example="27.5",
+    ),
+    Column(
+        "rates_as_of",
+        lambda item: item[1].on,
+        rule="today's date, which the next two columns are on",
+        example="2025-11-29",
+    ),
+    Column(
+        "rate_now_min_pct",
+        _rates("now", lambda rates: rates.lowest_pct),
+        numeric=True,
+        rule="the lowest applied rate on those goods today, in percent",
+        example="15",
+    ),
+    Column(
+        "rate_now_max_pct",
+        _rates("now", lambda rates: rates.highest_pct),
+        numeric=True,
+        rule="the highest",
+        example="15",
+    ),
+    Column(
+        "implementation",
+        lambda item: item[1].applied[item[0].issue.pk].implementation(item[0]),
+        rule="for an issue agreed on a rate: implemented, pending or differs",
+        example="implemented",
+    ),
+    Column(
+        "trade_value_usd",
+        lambda item: item[0].trade_value_usd,
+        numeric=True,
+        rule="the yearly imports of those goods from the other party, in U.S. dollars: "
+        "the sum of the figures found",
+        example="39936000000",
+    ),
+    Column(
+        "trade_value_sources",
+        _trade(lambda trade: " ".join(value.source_url for value in trade.values)),
+        rule="the URLs of those figures, separated by spaces",
+        example="https://…",
+    ),
+    Column(
+        "trade_value_confidence",
+        _trade(
+            lambda trade: max(
+                (value.confidence for value in trade.values),
+                key=CONFIDENCE_ORDER.index,
+                default="",
+            )
+        ),
+        rule="the least sure of their confidences: confirmed, reported or inferred",
+        example="reported",
+    ),
+    Column(
+        "trade_value_missing",
+        _trade(lambda trade: " ".join(missing.goods for missing in trade.missing)),
+        numeric=True,
+        rule="the goods with no figure (HS codes, or `all goods`), separated by spaces",
+        example="8708",
+    ),
+    Column(
+        "at_stake_usd",
+        lambda item: item[0].at_stake_usd,
+        numeric=True,
+        rule="gap_pp percent of trade_value_usd; empty when a figure is missing",
+        example="9984000000",
+    ),
 )
 GAP_TABLE = CsvFormat(GAP_TABLE_COLUMNS, name="gap", noun="issue")
 
 
 def gap_rows(view: GapView) -> list[tuple[GapRow, GapView]]:
     return [(row, view) for row in view.rows]
+
+
+class RoundCell(NamedTuple):
+    """A cell of the gap-by-round table: one issue as of one round."""
+
+    row: GapRow
+    step: RoundStep
+    round_date: date
+    view: GapView
+
+
+GAP_BY_ROUND_COLUMNS = (
+    Column(
+        "negotiation",
+        lambda cell: cell.view.negotiation.slug,
+        rule="the negotiation's slug",
+        example="japan-us-2025",
+    ),
+    Column("issue", lambda cell: cell.row.issue.slug, rule="the issue's slug", example="autos"),
+    Column(
+        "issue_name", lambda cell: cell.row.issue.name, rule="its name", example="Passenger cars"
+    ),
+    Column(
+        "round",
+        lambda cell: cell.step.point.round_number,
+        numeric=True,
+        rule="the round the gap is as of: every round up to the table's as-of round",
+        example="2",
+    ),
+    Column("round_date", lambda cell: cell.round_date, rule="its date", example="2025-05-01"),
+    Column(
+        "party_a",
+        lambda cell: cell.view.negotiation.party_a.code,
+        rule="ISO code of party A",
+        example="JPN",
+    ),
+    Column(
+        "party_a_target_pct",
+        lambda cell: cell.step.point.target_a,
+        numeric=True,
+        rule="party A's target as of that round, in percent; empty where none was stated",
+        example="2.5",
+    ),
+    Column(
+        "party_b",
+        lambda cell: cell.view.negotiation.party_b.code,
+        rule="ISO code of party B",
+        example="USA",
+    ),
+    Column(
+        "party_b_target_pct",
+        lambda cell: cell.step.point.target_b,
+        numeric=True,
+        rule="party B's target as of that round",
+        example="27.5",
+    ),
+    Column(
+        "gap_pp",
+        lambda cell: cell.step.point.gap_pp,
+        numeric=True,
+        rule="the gap in percentage points; empty unless both stated a target",
+        example="25",
+    ),
+    Column(
+        "status",
+        lambda cell: cell.step.point.status.value,
+        rule="agreed, agreed-readings-differ, open, one-sided or not-discussed",
+        example="open",
+    ),
+    Column(
+        "change_pp",
+        lambda cell: cell.step.change_pp,
+        numeric=True,
+        rule="how many points the gap moved since the round before (negative: it "
+        "narrowed); empty unless both rounds had a number",
+        example="0",
+    ),
+)
+GAP_BY_ROUND = CsvFormat(GAP_BY_ROUND_COLUMNS, name="gap-by-round", noun="issue and round")
+
+
+def gap_by_round_rows(view: GapView, round_dates: dict[int, date]) -> list[RoundCell]:
+    """One row per issue of the gap table and round up to its as-of round, an issue that
+    nobody spoke about in any of them with none."""
+    return [
+        RoundCell(row, step, round_dates[step.point.round_number], view)
+        for row in view.rows
+        for step in row.steps
+    ]
 
 
 def compare_columns(importer_code: str, on: date):

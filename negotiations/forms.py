@@ -28,14 +28,16 @@ class SortOrder:
 
 
 class GapControls(QueryForm):
-    """The controls of the negotiation page: as of round, sector, open only, sort."""
+    """The controls of the negotiation page: as of round, sector, open only, sort, and
+    the issues whose history is expanded in the gap table."""
 
     round = forms.TypedChoiceField(label="As of round", coerce=int, required=False)
     sector = forms.ChoiceField(label="Sector", required=False)
-    open = forms.BooleanField(label="Open gaps only", required=False, initial=False)
+    open = forms.BooleanField(label="Open or one-sided only", required=False, initial=False)
     sort = forms.ChoiceField(
         label="Sort by", choices=SortOrder.CHOICES, required=False, initial=SortOrder.GAP
     )
+    history = forms.MultipleChoiceField(label="History shown of", required=False, initial=[])
 
     def __init__(self, data, *, negotiation: Negotiation, rounds: list):
         self.negotiation = negotiation
@@ -48,14 +50,27 @@ class GapControls(QueryForm):
             (r.number, f"Round {r.number} — {r.start_date:%Y-%m-%d}") for r in self.rounds
         ]
         round_field.initial = self.rounds[-1].number if self.rounds else None
-        sectors = (
-            Issue.objects.filter(negotiation=self.negotiation)
-            .exclude(sector="")
-            .order_by("sector")
-            .values_list("sector", flat=True)
-            .distinct()
+        issues = list(
+            Issue.objects.filter(negotiation=self.negotiation).values_list("slug", "sector")
         )
+        sectors = sorted({sector for _, sector in issues if sector})
         self.fields["sector"].choices = [("", "all sectors"), *((s, s) for s in sectors)]
+        self.fields["history"].choices = [(slug, slug) for slug, _ in issues]
+
+    @property
+    def table_invalid(self) -> list[tuple[str, str, str]]:
+        """The ignored values a download of the table refuses: not the histories shown."""
+        return [item for item in self.invalid if item[0] != self.fields["history"].label]
+
+    def table_query(self) -> str:
+        """The query string of the table's own controls, for its downloads."""
+        return self.effective_query(exclude=("history",))
+
+    def history_toggled(self, slug: str) -> str:
+        """The page's query string with the history of `slug` shown, or hidden if it is."""
+        shown = list(self.values["history"])
+        shown = [s for s in shown if s != slug] if slug in shown else [*shown, slug]
+        return self.effective_query(history=shown)
 
 
 DEFAULT_IMPORTER = "USA"

@@ -25,10 +25,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, TextChoices
+from django.db.models import Q, TextChoices
 
 from negotiations.models import Issue, Negotiation, Stance, StatedPosition, TalkRound
-from tariffs.models import Country, TradeValue
+from tariffs.models import ALL_GOODS, Country, TariffMeasure, TradeValue
 
 
 class GapStatus(TextChoices):
@@ -95,11 +95,24 @@ def trend_between(before: Decimal | None, after: Decimal | None) -> Trend | None
 
 @dataclass(frozen=True)
 class RoundPoint:
-    """The gap on one issue as of one round: a point of the trend's sparkline."""
+    """The gap on one issue as of one round: a point of the trend's sparkline, a cell of
+    the gap-by-round table, and (the round before) the ghost of the dumbbell chart."""
 
     round_number: int
     gap_pp: Decimal | None
     status: GapStatus
+    target_a: Decimal | None = None  # each side's target rate as of that round
+    target_b: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class RoundStep:
+    """One round of an issue's history, and how its gap moved since the round before
+    (None for the first round, or when either round's gap has no number)."""
+
+    point: RoundPoint
+    change_pp: Decimal | None
+    moved: Trend | None
 
 
 @dataclass(frozen=True)
@@ -107,7 +120,8 @@ class GapRow:
     issue: Issue
     standing: Standing
     history: tuple[RoundPoint, ...]
-    trade_value_usd: Decimal | None
+    trade_value_usd: Decimal | None  # the figures found; `trade` says which, and what is missing
+    trade: IssueTrade | None = None
 
     @property
     def side_a(self) -> StatedPosition | None:
@@ -138,33 +152,139 @@ class GapRow:
         return self.status in (GapStatus.OPEN, GapStatus.ONE_SIDED)
 
     @property
+    def previous(self) -> RoundPoint | None:
+        """The gap as of the round before this one (whatever it was then)."""
+        return self.history[-2] if len(self.history) > 1 else None
+
+    @property
+    def steps(self) -> list[RoundStep]:
+        """The history round by round, each with its move since the round before: the
+        rows of the gap-by-round table and its download."""
+        steps, before = [], None
+        for point in self.history:
+            numbers = None if before is None else (before.gap_pp, point.gap_pp)
+            change = None if numbers is None or None in numbers else numbers[1] - numbers[0]
+            moved = None if numbers is None else trend_between(*numbers)
+            steps.append(RoundStep(point, change, moved))
+            before = point
+        return steps
+
+    @property
+    def compared_with(self) -> RoundPoint | None:
+        """The last earlier round where the gap had a number: what `trend` compares with.
+        None when the gap has no number now."""
+        if not self.history or self.history[-1].gap_pp is None:
+            return None
+        earlier = [point for point in self.history[:-1] if point.gap_pp is not None]
+        return earlier[-1] if earlier else None
+
+    @property
     def trend(self) -> Trend | None:
         """The gap now against the last earlier round where it had a number."""
-        numbered = [point.gap_pp for point in self.history if point.gap_pp is not None]
-        if len(numbered) < 2 or self.history[-1].gap_pp is None:
+        point = self.compared_with
+        return None if point is None else trend_between(point.gap_pp, self.gap_pp)
+
+    @property
+    def change_pp(self) -> Decimal | None:
+        """How many points the gap moved since `compared_with` (negative: it narrowed)."""
+        point = self.compared_with
+        return None if point is None else self.gap_pp - point.gap_pp
+
+    @property
+    def first_figure(self) -> RoundPoint | None:
+        """The first round where the gap had a number, when that is before the last one:
+        what `trend_overall` compares with."""
+        if not self.history or self.history[-1].gap_pp is None:
             return None
-        return trend_between(numbered[-2], numbered[-1])
+        return next((p for p in self.history[:-1] if p.gap_pp is not None), None)
+
+    @property
+    def trend_overall(self) -> Trend | None:
+        """The gap now against its first figure: the whole history, where `trend` is the
+        last step only (a gap that rose, then held, is widening overall and unchanged
+        since the round before)."""
+        point = self.first_figure
+        return None if point is None else trend_between(point.gap_pp, self.gap_pp)
+
+    @property
+    def change_overall_pp(self) -> Decimal | None:
+        point = self.first_figure
+        return None if point is None else self.gap_pp - point.gap_pp
 
     @property
     def at_stake_usd(self) -> Decimal | None:
+        """The gap times the yearly imports of the issue's goods, when every one of them
+        has a figure; None when any is missing (see `at_stake_found_usd`)."""
+        if self.trade is not None and self.trade.missing:
+            return None
+        return self.at_stake_found_usd
+
+    @property
+    def at_stake_found_usd(self) -> Decimal | None:
+        """The gap times the figures found, however many are missing: a lower bound."""
         if self.gap_pp is None or self.trade_value_usd is None:
             return None
         return (self.gap_pp / 100 * self.trade_value_usd).quantize(Decimal("1"))
 
 
+@dataclass(frozen=True)
+class StatusCount:
+    status: str  # a GapStatus value; "agreed" counts readings that differ too
+    label: str
+    count: int
+
+
 class GapSummary:
-    """What a page says of its gap rows (`self.rows`): how many are open, which is widest."""
+    """What a page says of its gap rows (`self.rows`): how many issues are open, one-sided,
+    agreed and not discussed, each counted apart, and which open gap is the widest."""
 
     rows: list[GapRow]
 
+    def _count(self, *statuses: GapStatus) -> int:
+        return sum(1 for row in self.rows if row.status in statuses)
+
     @property
     def open_count(self) -> int:
-        return sum(1 for row in self.rows if row.is_open)
+        """Issues where both sides have spoken and still differ."""
+        return self._count(GapStatus.OPEN)
+
+    @property
+    def one_sided_count(self) -> int:
+        return self._count(GapStatus.ONE_SIDED)
+
+    @property
+    def agreed_count(self) -> int:
+        """Agreed issues, those whose readings differ included."""
+        return self._count(GapStatus.AGREED, GapStatus.READINGS_DIFFER)
+
+    @property
+    def readings_differ_count(self) -> int:
+        return self._count(GapStatus.READINGS_DIFFER)
+
+    @property
+    def not_discussed_count(self) -> int:
+        return self._count(GapStatus.NOT_DISCUSSED)
+
+    @property
+    def status_counts(self) -> list[StatusCount]:
+        """The four counts in reading order, those of none left out."""
+        counts = [
+            StatusCount(GapStatus.OPEN, "open", self.open_count),
+            StatusCount(GapStatus.ONE_SIDED, "one-sided", self.one_sided_count),
+            StatusCount(GapStatus.AGREED, "agreed", self.agreed_count),
+            StatusCount(GapStatus.NOT_DISCUSSED, "not discussed", self.not_discussed_count),
+        ]
+        return [count for count in counts if count.count]
+
+    @property
+    def numbered_open(self) -> list[GapRow]:
+        """Open issues where both sides stated a target: the gaps that have a number."""
+        return [row for row in self.rows if row.status == GapStatus.OPEN and row.gap_pp is not None]
 
     @property
     def largest(self) -> GapRow | None:
-        numbered = [row for row in self.rows if row.gap_pp is not None and row.is_open]
-        return max(numbered, key=lambda row: row.gap_pp, default=None)
+        """The widest gap among the open issues that have a number."""
+        return max(self.numbered_open, key=lambda row: row.gap_pp, default=None)
 
 
 def implementation(
@@ -185,8 +305,9 @@ def implementation(
 def gap_table(negotiation: Negotiation, *, as_of: int | None = None) -> list[GapRow]:
     """One row per issue of `negotiation`, as of round number `as_of` (default: latest).
 
-    Four queries whatever the number of issues, rounds and positions: the rounds, the
-    issues, the positions (with speaker, source and round), and the trade values.
+    At most six queries whatever the number of issues, rounds and positions: the rounds,
+    the issues, the positions (with speaker, source and round), and the three of
+    `trade_values_by_issue`.
     """
     return gap_tables([negotiation], as_of=as_of)[negotiation.pk]
 
@@ -194,8 +315,8 @@ def gap_table(negotiation: Negotiation, *, as_of: int | None = None) -> list[Gap
 def gap_tables(
     negotiations: list[Negotiation], *, as_of: int | None = None
 ) -> dict[int, list[GapRow]]:
-    """`gap_table` for several negotiations at once, in the same four queries (the home
-    and compare pages). `as_of` applies to every one of them."""
+    """`gap_table` for several negotiations at once, in the same queries (the home and
+    compare pages). `as_of` applies to every one of them."""
     by_pk = {negotiation.pk: negotiation for negotiation in negotiations}
     rounds: dict[int, list[int]] = defaultdict(list)
     round_rows = TalkRound.objects.filter(negotiation__in=by_pk).order_by("number")
@@ -225,10 +346,22 @@ def gap_tables(
         history = histories[issue.negotiation_id].get(issue.pk, ())
         latest = history[-1][1] if history else Standing(None, None)
         points = tuple(
-            RoundPoint(number, standing.gap_pp, standing.status) for number, standing in history
+            RoundPoint(
+                number,
+                standing.gap_pp,
+                standing.status,
+                _target(standing.side_a),
+                _target(standing.side_b),
+            )
+            for number, standing in history
         )
-        tables[issue.negotiation_id].append(GapRow(issue, latest, points, values.get(issue.pk)))
+        trade = values.get(issue.pk, NO_TRADE)
+        tables[issue.negotiation_id].append(GapRow(issue, latest, points, trade.total_usd, trade))
     return tables
+
+
+def _target(position: StatedPosition | None) -> Decimal | None:
+    return None if position is None else position.target_rate_pct
 
 
 def _histories(negotiation, positions, rounds):
@@ -252,39 +385,130 @@ def _histories(negotiation, positions, rounds):
     return histories
 
 
-def trade_values_by_issue(negotiations: list[Negotiation]) -> dict[int, Decimal]:
-    """issue id -> yearly import value in USD of its lines from the other party, using
-    each line's latest year. One query for all the negotiations."""
-    parties = {pk for n in negotiations for pk in (n.party_a_id, n.party_b_id)}
-    issue_parties = {n.pk: {n.party_a_id, n.party_b_id} for n in negotiations}
-    rows = (
-        TradeValue.objects.filter(
-            line__issues__negotiation__in=issue_parties,
-            line__importer__in=parties,
-            partner__in=parties,
-        )
-        .exclude(partner=F("line__importer"))
+@dataclass(frozen=True)
+class MissingValue:
+    """Goods an issue covers whose yearly imports we have no figure for."""
+
+    importer: Country
+    partner: Country
+    goods: str  # an HS code, or "all goods"
+
+
+@dataclass(frozen=True)
+class MissingFlow:
+    importer: Country
+    partner: Country
+    goods: list[str]
+
+
+@dataclass(frozen=True)
+class IssueTrade:
+    """The yearly imports an issue's gap weighs on: the latest figure for each of its
+    lines, or for all goods, from the other party; and the goods with no figure, which a
+    page names rather than summing what is there as if it were all."""
+
+    values: tuple[TradeValue, ...] = ()
+    missing: tuple[MissingValue, ...] = ()
+
+    @property
+    def total_usd(self) -> Decimal | None:
+        """The sum of the figures found; None when none was."""
+        return sum((value.value_usd for value in self.values), Decimal(0)) if self.values else None
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.values) and not self.missing
+
+    @property
+    def missing_by_flow(self) -> list[MissingFlow]:
+        """The goods with no figure, grouped by importer and partner."""
+        flows: dict[tuple[int, int], MissingFlow] = {}
+        for missing in self.missing:
+            key = (missing.importer.pk, missing.partner.pk)
+            flow = flows.setdefault(key, MissingFlow(missing.importer, missing.partner, []))
+            flow.goods.append(missing.goods)
+        return list(flows.values())
+
+
+NO_TRADE = IssueTrade()
+
+
+def trade_values_by_issue(negotiations: list[Negotiation]) -> dict[int, IssueTrade]:
+    """issue id -> the yearly imports its gap weighs on, each the latest year's figure:
+    for an issue tied to tariff lines, each line's imports from the other party; for an
+    issue on all goods, the all-goods total of imports from the other party of each party
+    that taxes all goods from it (the U.S. with its reciprocal tariff, not Japan).
+
+    Three queries for all the negotiations at once: the issues' goods, the trade values
+    between their parties and, when an issue covers all goods, the measures on all goods.
+    """
+    by_pk = {n.pk: n for n in negotiations}
+    goods = (
+        Issue.objects.filter(negotiation__in=by_pk)
+        .filter(Q(covers_all_goods=True) | Q(tariff_lines__isnull=False))
         .values_list(
-            "line__issues",
-            "line__issues__negotiation",
-            "line__importer",
-            "partner",
-            "line",
-            "value_usd",
+            "pk",
+            "negotiation",
+            "covers_all_goods",
+            "tariff_lines",
+            "tariff_lines__importer",
+            "tariff_lines__hs_code",
         )
-        .order_by("line__issues", "line", "partner", "-year")
+        .order_by("pk", "tariff_lines__hs_code")
     )
-    totals: dict[int, Decimal] = defaultdict(Decimal)
-    seen: set[tuple[int, int, int]] = set()
-    for issue_id, negotiation_id, importer_id, partner_id, line_id, value in rows:
-        # Only trade between this negotiation's two parties weighs on its gap.
-        if {importer_id, partner_id} != issue_parties[negotiation_id]:
-            continue
-        if (issue_id, line_id, partner_id) in seen:
-            continue  # an older year of a line already counted
-        seen.add((issue_id, line_id, partner_id))
-        totals[issue_id] += value
-    return dict(totals)
+    # issue -> its lines as (line id, importer id, HS code)
+    lines: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    all_goods: set[int] = set()
+    negotiation_of: dict[int, int] = {}
+    for issue_id, negotiation_id, covers_all, line_id, importer_id, hs_code in goods:
+        negotiation_of[issue_id] = negotiation_id
+        if covers_all:
+            all_goods.add(issue_id)
+        if line_id is not None:
+            lines[issue_id].append((line_id, importer_id, hs_code))
+    if not negotiation_of:
+        return {}
+
+    parties = {pk for n in negotiations for pk in (n.party_a_id, n.party_b_id)}
+    latest: dict[tuple[int, int, int | None], TradeValue] = {}
+    for value in TradeValue.objects.between(parties):
+        # Newest year first: the first figure of a key is the one used.
+        latest.setdefault((value.importer_id, value.partner_id, value.line_id), value)
+    taxing = TariffMeasure.objects.taxing_all_goods(parties) if all_goods else set()
+
+    result: dict[int, IssueTrade] = {}
+    for issue_id, negotiation_id in negotiation_of.items():
+        negotiation = by_pk[negotiation_id]
+        party = {
+            negotiation.party_a_id: negotiation.party_a,
+            negotiation.party_b_id: negotiation.party_b,
+        }
+        other = {
+            negotiation.party_a_id: negotiation.party_b,
+            negotiation.party_b_id: negotiation.party_a,
+        }
+        # (importer, line id or None for all goods, HS code or ALL_GOODS)
+        wanted = [
+            (importer_id, line_id, hs_code)
+            for line_id, importer_id, hs_code in lines.get(issue_id, ())
+            if importer_id in other  # a line of a third country weighs on neither side
+        ]
+        if issue_id in all_goods:
+            wanted += [
+                (importer_id, None, ALL_GOODS)
+                for importer_id, partner in other.items()
+                if (importer_id, partner.pk) in taxing
+            ]
+        values, missing = [], []
+        for importer_id, line_id, goods_label in wanted:
+            partner = other[importer_id]
+            value = latest.get((importer_id, partner.pk, line_id))
+            if value is not None:
+                values.append(value)
+            else:
+                missing.append(MissingValue(party[importer_id], partner, goods_label))
+        result[issue_id] = IssueTrade(tuple(values), tuple(missing))
+    return result
 
 
 # --- movement between two rounds ------------------------------------------------------------
@@ -343,7 +567,7 @@ def moves_since(negotiation: Negotiation, number: int, previous: int | None) -> 
     """What moved between the gap table as of round `previous` and as of round `number`:
     gaps and statuses that changed, positions restated differently, issues first raised.
 
-    Four queries per gap table; none for the first round, where nothing came before.
+    Six queries at most per gap table; none for the first round, where nothing came before.
     """
     after = gap_table(negotiation, as_of=number)
     before = (
@@ -430,7 +654,7 @@ class ComparedIssue:
 def compare(talks: list[PartnerTalks]) -> list[ComparedIssue]:
     """The importer's talks side by side, issues matched by slug, the issues on most
     tables first (those are the ones a comparison is for). `gap_tables` answers for
-    every negotiation in four queries."""
+    every negotiation in six queries at most."""
     if not talks:
         return []
     tables = gap_tables([t.negotiation for t in talks])

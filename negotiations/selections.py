@@ -19,7 +19,7 @@ from negotiations.gap import (
     implementation,
 )
 from negotiations.models import Issue, Milestone, Negotiation, StatedPosition, TalkRound
-from tariffs.models import Country, TariffLine, TariffMeasure
+from tariffs.models import ALL_GOODS, Country, TariffLine, TariffMeasure, TradeValue
 from tariffs.rates import AppliedRate, RateBook
 
 
@@ -27,6 +27,7 @@ from tariffs.rates import AppliedRate, RateBook
 class IssueRate:
     label: str  # the HS code, or "all goods"
     rate: AppliedRate
+    importer: Country | None = None  # whose tariff: for the link to the page explaining it
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,24 @@ class IssueRates:
             row, (r.rate.rate_pct for r in self.rates), change_scheduled=self.change_scheduled
         )
 
+    @property
+    def goods(self) -> str:
+        """What the rates are of: "8703", "72 73 76", "all goods"."""
+        return " ".join(r.label for r in self.rates)
+
+    @property
+    def lowest_pct(self) -> Decimal | None:
+        """The lowest rate in force on the issue's goods (a specific duty has none)."""
+        return min(self._percentages, default=None)
+
+    @property
+    def highest_pct(self) -> Decimal | None:
+        return max(self._percentages, default=None)
+
+    @property
+    def _percentages(self) -> list[Decimal]:
+        return [r.rate.rate_pct for r in self.rates if r.rate.rate_pct is not None]
+
 
 def issue_rates(negotiation: Negotiation, issues: list[Issue], on: date) -> dict[int, IssueRates]:
     """issue id -> the tariff in force on `on` on the issue's goods: for an issue tied to
@@ -50,6 +69,10 @@ def issue_rates(negotiation: Negotiation, issues: list[Issue], on: date) -> dict
     other = {
         negotiation.party_a_id: negotiation.party_b,
         negotiation.party_b_id: negotiation.party_a,
+    }
+    party = {
+        negotiation.party_a_id: negotiation.party_a,
+        negotiation.party_b_id: negotiation.party_b,
     }
     links = Issue.tariff_lines.through.objects.filter(
         issue__in=[issue.pk for issue in issues], tariffline__importer__in=other
@@ -62,12 +85,14 @@ def issue_rates(negotiation: Negotiation, issues: list[Issue], on: date) -> dict
     result = {}
     for issue in issues:
         rates = [
-            IssueRate(line.hs_code, book.rate(line, other[line.importer_id]))
+            IssueRate(
+                line.hs_code, book.rate(line, other[line.importer_id]), party[line.importer_id]
+            )
             for line in lines_by_issue.get(issue.pk, ())
         ]
         if issue.covers_all_goods:
             rates += [
-                IssueRate("all goods", book.all_goods_rate(importer, partner))
+                IssueRate(ALL_GOODS, book.all_goods_rate(importer, partner), party[importer])
                 for importer, partner in other.items()
                 if book.has_all_goods_measure(importer, partner)
             ]
@@ -85,11 +110,16 @@ def issue_rates(negotiation: Negotiation, issues: list[Issue], on: date) -> dict
 
 @dataclass(frozen=True)
 class GapView(GapSummary):
+    """The gap rows the controls select, with the rates in force on their goods today
+    (`applied`, on `on`) and on the as-of round's date (`applied_then`, on `then`)."""
+
     negotiation: Negotiation
     as_of: int | None
     rows: list[GapRow]
     applied: dict[int, IssueRates]
     on: date
+    applied_then: dict[int, IssueRates] | None = None
+    then: date | None = None
 
 
 def gap_view(
@@ -100,8 +130,10 @@ def gap_view(
     open_only: bool = False,
     sort: str = SortOrder.GAP,
     on: date,
+    then: date | None = None,
 ) -> GapView:
-    """The gap table's rows as the controls select them, with the rates in force `on`."""
+    """The gap table's rows as the controls select them, with the rates in force `on`
+    (today) and, given the as-of round's date, `then`."""
     rows = gap_table(negotiation, as_of=as_of)
     if sector:
         rows = [row for row in rows if row.issue.sector == sector]
@@ -119,8 +151,10 @@ def gap_view(
         )
     else:
         rows.sort(key=lambda row: row.issue.name.lower())
-    applied = issue_rates(negotiation, [row.issue for row in rows], on)
-    return GapView(negotiation, as_of, rows, applied, on)
+    issues = [row.issue for row in rows]
+    applied = issue_rates(negotiation, issues, on)
+    applied_then = issue_rates(negotiation, issues, then) if then is not None else None
+    return GapView(negotiation, as_of, rows, applied, on, applied_then, then)
 
 
 @dataclass(frozen=True)
@@ -133,7 +167,7 @@ class NegotiationSummary(GapSummary):
 
 def negotiation_summaries(*, party: str = "", status: str = "") -> list[NegotiationSummary]:
     """The negotiations the home page lists, filtered by a party's code and a status,
-    each with its current gaps. Five queries whatever the number of negotiations."""
+    each with its current gaps. Seven queries at most whatever the number of negotiations."""
     negotiations = (
         Negotiation.objects.with_parties().with_round_stats().order_by("-latest_round_on", "title")
     )
@@ -154,18 +188,33 @@ def partner_talks(importer: Country | None) -> list[PartnerTalks]:
     return [PartnerTalks.of(negotiation, importer) for negotiation in negotiations]
 
 
-def data_as_of() -> datetime | None:
-    """When the data last changed: the newest edit of anything a page shows."""
+@dataclass(frozen=True)
+class DataAsOf:
+    """How fresh the data is, two ways: the date of the newest statement on record (how
+    recent the facts are) and the time of the last edit (how recent the entry is)."""
+
+    newest_statement_on: date | None
+    last_edit_at: datetime | None
+
+
+EDITED_MODELS = (
+    Negotiation,
+    TalkRound,
+    Milestone,
+    Issue,
+    StatedPosition,
+    TariffLine,
+    TariffMeasure,
+    TradeValue,
+)
+
+
+def data_as_of() -> DataAsOf:
+    """The newest statement's date and the newest edit of anything a page shows: one
+    aggregate per model, each over an indexed column (read from the index's end, so its
+    cost does not grow with the table)."""
+    newest = StatedPosition.objects.aggregate(newest=Max("stated_on"))["newest"]
     stamps = [
-        model.objects.aggregate(latest=Max("updated_at"))["latest"]
-        for model in (
-            Negotiation,
-            TalkRound,
-            Milestone,
-            Issue,
-            StatedPosition,
-            TariffLine,
-            TariffMeasure,
-        )
+        model.objects.aggregate(latest=Max("updated_at"))["latest"] for model in EDITED_MODELS
     ]
-    return max((stamp for stamp in stamps if stamp is not None), default=None)
+    return DataAsOf(newest, max((stamp for stamp in stamps if stamp is not None), default=None))

@@ -26,6 +26,11 @@ urlpatterns = [
         name="issue_history",
     ),
     path("negotiations/<slug:slug>/gap.csv", downloads.gap_csv, name="gap_csv"),
+    path(
+        "negotiations/<slug:slug>/gap-by-round.csv",
+        downloads.gap_by_round_csv,
+        name="gap_by_round_csv",
+    ),
     path("negotiations/<slug:slug>/positions.csv", downloads.positions_csv, name="positions_csv"),
     path(
         "negotiations/<slug:slug>/issues/<slug:issue_slug>/history.csv",

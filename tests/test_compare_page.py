@@ -19,8 +19,10 @@ from tests.factories import (
 
 URL = reverse("negotiations:compare")
 HTMX = {"HX-Request": "true"}
-# the parties, the importer's negotiations, and gap_tables' four for all of them
-MAX_QUERIES = 6
+# the parties, the importer's negotiations, and gap_tables' six for all of them (rounds,
+# positions, issues, and the trade values: the issues' goods, the values, the measures on
+# all goods)
+MAX_QUERIES = 8
 
 
 def lines_by_slug(response):

@@ -8,7 +8,7 @@ import pytest
 from csvport.importer import plan_file
 from csvport.parsers import choice
 from csvport.reading import ADMIN_MAX_BYTES
-from negotiations.csv_formats import POSITIONS, ROUNDS
+from negotiations.csv_formats import GAP_BY_ROUND, GAP_TABLE, POSITIONS, ROUNDS
 from negotiations.importers import IMPORTERS as NEGOTIATION_IMPORTERS
 from negotiations.importers import RoundImporter
 from negotiations.models import TalkRound
@@ -23,6 +23,13 @@ FORMATS = [importer.format for importer in (*TARIFF_IMPORTERS, *NEGOTIATION_IMPO
 @pytest.mark.parametrize("csv_format", FORMATS, ids=lambda f: f.name)
 def test_the_readme_documents_each_import_format_as_declared(csv_format):
     assert csv_format.markdown_table() in README.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("csv_format", [GAP_TABLE, GAP_BY_ROUND], ids=lambda f: f.name)
+def test_the_readme_documents_the_gap_downloads_as_declared(csv_format):
+    assert csv_format.markdown_table() in README.read_text(encoding="utf-8")
+    for column in csv_format.columns:
+        assert column.rule, column.name
 
 
 def test_every_import_format_has_one_importer():

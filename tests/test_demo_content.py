@@ -12,11 +12,12 @@ from negotiations.models import (
     Milestone,
     MilestoneKind,
     Negotiation,
+    Official,
     Stance,
     StatedPosition,
     TalkRound,
 )
-from tariffs.models import Confidence, Country, TariffLine
+from tariffs.models import Confidence, Country, TariffLine, TradeValue
 from tariffs.rates import all_goods_rate, applied_rate
 
 SEED_ARTICLE = "https://japannews.yomiuri.co.jp/politics/politics-government/20250504-252668/"
@@ -152,3 +153,51 @@ def test_the_demo_measures_give_the_applied_rates_the_facts_report(
         applied = applied_rate(TariffLine.objects.get(importer=usa, hs_code=hs_code), country, day)
 
     assert applied.rate_pct == Decimal(rate)
+
+
+def test_the_six_sourced_trade_values_are_loaded_with_their_source_and_confidence(demo):
+    values = {
+        (v.importer.code, v.partner.code, v.goods): v
+        for v in TradeValue.objects.select_related("importer", "partner", "line")
+    }
+
+    assert {key: v.value_usd for key, v in values.items()} == {
+        ("USA", "JPN", "all goods"): Decimal("148200000000"),
+        ("USA", "GBR", "all goods"): Decimal("68000000000"),
+        ("USA", "EUU", "all goods"): Decimal("605800000000"),
+        ("USA", "JPN", "8703"): Decimal("39936000000"),
+        ("USA", "GBR", "8703"): Decimal("9715000000"),
+        ("JPN", "USA", "1006"): Decimal("298000000"),
+    }
+    assert {v.confidence for v in values.values()} == {Confidence.REPORTED}
+    assert all(v.source_url.startswith("https://") and v.source_publisher for v in values.values())
+    assert values[("USA", "JPN", "all goods")].published_on == "2025-07"  # no day shown
+    assert "MIRROR DATA" in values[("JPN", "USA", "1006")].measure
+
+
+def test_as_of_round_2_the_japan_us_page_shows_cars_at_27_5_on_may_1_and_what_is_at_stake(
+    analyst, demo
+):
+    body = " ".join(
+        analyst.get("/negotiations/japan-us-2025/", {"round": 2}).content.decode().split()
+    )
+
+    autos = body[
+        body.index('<tr id="issue-autos">') : body.index("</tr>", body.index("issue-autos"))
+    ]
+    assert '<a class="rate" href="/tariff-lines/USA/8703/?date=2025-05-01">27.5%</a>' in autos
+    assert "on 2025-05-01</span>" in autos
+    # 25 points of $39.936 bn of cars from Japan, sourced and marked as reported.
+    assert '<data class="amount" value="9984000000"' in autos and "$9.98 bn" in autos
+    assert "Opportimes, citing U.S. Commerce Department data</a>" in autos
+    assert "confidence-reported" in autos
+    steel = body[body.index('<tr id="issue-steel-aluminum">') :]
+    steel = steel[: steel.index("</tr>")]
+    assert "No figure for United States imports of 72, 73, 76 from Japan." in steel
+
+
+def test_japans_officials_native_names_are_marked_japanese(demo):
+    named = Official.objects.exclude(native_name="")
+
+    assert named.exists()
+    assert set(named.values_list("country__code", "native_name_lang")) == {("JPN", "ja")}

@@ -90,6 +90,91 @@ class TestTheGapTable:
 
         assert response.status_code == 404
 
+    def test_the_rates_on_the_rounds_date_and_today_are_numbers_with_their_goods_apart(
+        self, analyst, demo
+    ):
+        _, body = download(analyst, self.URL, {"round": 2})
+
+        rows = {row["issue"]: row for row in rows_of(body)}
+        autos, steel = rows["autos"], rows["steel-aluminum"]
+        assert (autos["rate_goods"], autos["round_date"]) == ("8703", "2025-05-01")
+        assert (autos["rate_on_round_date_min_pct"], autos["rate_on_round_date_max_pct"]) == (
+            "27.5",
+            "27.5",
+        )
+        assert (autos["rate_now_min_pct"], autos["rate_now_max_pct"]) == ("15", "15")
+        assert steel["rate_goods"] == "72 73 76"
+        assert steel["rate_on_round_date_min_pct"] == "25"
+        assert rows["reciprocal"]["rate_goods"] == "all goods"
+        assert rows["agriculture"]["rate_now_min_pct"] == ""  # rice: a specific duty
+
+    def test_the_trade_figures_weigh_the_gap_and_the_missing_ones_are_named(self, analyst, demo):
+        _, body = download(analyst, self.URL, {"round": 2})
+
+        rows = {row["issue"]: row for row in rows_of(body)}
+        autos, steel = rows["autos"], rows["steel-aluminum"]
+        assert (autos["trade_value_usd"], autos["at_stake_usd"]) == ("39936000000", "9984000000")
+        assert autos["trade_value_sources"] == (
+            "https://opportimes.com/top-10-auto-exporters-to-the-united-states-in-2024"
+        )
+        assert (autos["trade_value_confidence"], autos["trade_value_missing"]) == ("reported", "")
+        assert (steel["trade_value_usd"], steel["at_stake_usd"]) == ("", "")
+        assert steel["trade_value_missing"] == "72 73 76"
+        assert rows["reciprocal"]["trade_value_usd"] == "148200000000"
+        # The trend since the round before and since the first figure, as of the deal.
+        _, later = download(analyst, self.URL, {"round": 8})
+        autos = next(row for row in rows_of(later) if row["issue"] == "autos")
+        assert (autos["trend"], autos["trend_overall"]) == ("narrowing", "narrowing")
+
+
+class TestTheGapByRound:
+    URL = reverse("negotiations:gap_by_round_csv", args=["japan-us-2025"])
+
+    def test_it_has_a_row_per_issue_and_round_with_each_sides_target_and_the_move(
+        self, analyst, demo
+    ):
+        response, body = download(analyst, self.URL, {"round": 3, "sector": "automotive"})
+
+        assert response["Content-Disposition"] == (
+            'attachment; filename="japan-us-2025-gap-by-round-round-3-automotive.csv"'
+        )
+        autos = [row for row in rows_of(body) if row["issue"] == "autos"]
+        assert [
+            (r["round"], r["round_date"], r["party_a_target_pct"], r["party_b_target_pct"])
+            for r in autos
+        ] == [
+            ("1", "2025-04-16", "", ""),
+            ("2", "2025-05-01", "2.5", "27.5"),
+            ("3", "2025-05-23", "2.5", "27.5"),
+        ]
+        assert [(r["gap_pp"], r["status"], r["change_pp"]) for r in autos] == [
+            ("", "one-sided", ""),
+            ("25", "open", ""),
+            ("25", "open", "0"),
+        ]
+
+    def test_the_page_links_to_it_with_its_filters_and_the_command_gives_the_same_bytes(
+        self, analyst, demo, tmp_path
+    ):
+        page = analyst.get(reverse("negotiations:detail", args=["japan-us-2025"]), {"round": 2})
+        target = tmp_path / "by-round.csv"
+
+        call_command(
+            "export_csv", "gap-by-round", negotiation="japan-us-2025", round="2", output=str(target)
+        )
+        _, body = download(analyst, self.URL, {"round": 2})
+
+        assert 'href="/negotiations/japan-us-2025/gap-by-round.csv?round=2&amp;sort=gap"' in (
+            page.content.decode()
+        )
+        assert target.read_bytes() == body
+
+    def test_a_malformed_filter_is_refused_with_a_reason(self, analyst, demo):
+        response = analyst.get(self.URL, {"round": "abc"})
+
+        assert response.status_code == 400
+        assert "As of round: “abc” is not valid." in response.content.decode()
+
 
 class TestEveryTable:
     @pytest.mark.parametrize(

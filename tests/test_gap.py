@@ -13,6 +13,7 @@ from tests.factories import (
     StatedPositionFactory,
     TalkRoundFactory,
     TariffLineFactory,
+    TariffMeasureFactory,
     TradeValueFactory,
     country,
 )
@@ -201,24 +202,41 @@ def test_the_query_count_does_not_grow_with_issues_or_rounds(talks, django_asser
     for n in range(4, 12):
         rounds[n] = TalkRoundFactory(negotiation=negotiation, number=n)
     for n in range(30):
-        issue = IssueFactory(negotiation=negotiation, slug=f"extra-{n}")
+        # Every third issue on all goods, the others each on a line with its figure.
+        issue = IssueFactory(
+            negotiation=negotiation, slug=f"extra-{n}", covers_all_goods=n % 3 == 0
+        )
+        line = TariffLineFactory(hs_code=f"{8700 + n}")
+        issue.tariff_lines.add(line)
+        TradeValueFactory(line=line)
         for number in (1, 5, 11):
             for party in ("JPN", "USA"):
                 StatedPositionFactory(
                     round=rounds[number], party=country(party), issue=issue, target_rate_pct=n
                 )
+    TariffMeasureFactory(importer=country("USA"), covers_all_lines=True)
+    TradeValueFactory(line=None, importer=country("USA"))
 
-    with django_assert_max_num_queries(4):
+    # rounds, positions, issues; the issues' goods, their trade values, the measures on all goods
+    with django_assert_max_num_queries(6):
         rows = gap_table(negotiation)
         # Reading what a page prints must not query either.
         printed = [
-            (r.side_a.speaker, r.side_a.source, r.side_b.round.number, r.trend, r.at_stake_usd)
+            (
+                r.side_a.speaker,
+                r.side_a.source,
+                r.side_b.round.number,
+                r.trend,
+                r.at_stake_usd,
+                [(v.source_url, v.importer.name, v.partner.name, v.goods) for v in r.trade.values],
+            )
             for r in rows
             if r.side_a and r.side_b
         ]
 
     assert len(rows) == 34
     assert len(printed) == 30
+    assert all(row.at_stake_usd is not None for row in rows if row.issue.slug.startswith("extra"))
 
 
 def agreed_autos(talks, target=15):
@@ -247,3 +265,160 @@ def test_implementation_needs_an_agreed_rate_and_a_rate_in_force(talks):
 
     assert implementation(open_row, [D("27.5")], change_scheduled=False) is None
     assert implementation(agreed_autos(talks), [], change_scheduled=False) is None
+
+
+# --- the movement in numbers -----------------------------------------------------------------
+
+
+def test_a_gap_that_rose_then_held_is_unchanged_since_the_round_before_and_widening_overall(
+    talks,
+):
+    say(talks, 1, "JPN", "reciprocal", Stance.ELIMINATE, 0)
+    say(talks, 1, "USA", "reciprocal", Stance.DISCUSS_ONLY, 10)
+    say(talks, 2, "USA", "reciprocal", Stance.INCREASE, 25)
+
+    row = rows_by_slug(talks[0], as_of=3)["reciprocal"]
+
+    assert (row.trend, row.compared_with.round_number, row.change_pp) == (
+        Trend.UNCHANGED,
+        2,
+        0,
+    )
+    assert (row.trend_overall, row.first_figure.round_number, row.change_overall_pp) == (
+        Trend.WIDENING,
+        1,
+        D("15"),
+    )
+
+
+def test_each_round_of_the_history_says_each_sides_target_and_how_the_gap_moved(talks):
+    say(talks, 1, "JPN", "autos", Stance.ELIMINATE, 2.5)
+    say(talks, 2, "USA", "autos", Stance.REFUSE, 27.5)
+    say(talks, 3, "USA", "autos", Stance.REDUCE, 15)
+
+    steps = rows_by_slug(talks[0])["autos"].steps
+
+    assert [
+        (s.point.round_number, s.point.target_a, s.point.target_b, s.point.status) for s in steps
+    ] == [
+        (1, D("2.5"), None, GapStatus.ONE_SIDED),
+        (2, D("2.5"), D("27.5"), GapStatus.OPEN),
+        (3, D("2.5"), D("15"), GapStatus.OPEN),
+    ]
+    assert [(s.change_pp, s.moved) for s in steps] == [
+        (None, None),
+        (None, None),  # no number the round before
+        (D("-12.5"), Trend.NARROWING),
+    ]
+
+
+def test_with_a_single_figure_there_is_no_trend_either_way(talks):
+    say(talks, 2, "JPN", "autos", Stance.ELIMINATE, 2.5)
+    say(talks, 2, "USA", "autos", Stance.REFUSE, 27.5)
+
+    row = rows_by_slug(talks[0], as_of=2)["autos"]
+
+    assert (row.trend, row.trend_overall, row.change_pp, row.first_figure) == (
+        None,
+        None,
+        None,
+        None,
+    )
+
+
+# --- counts that say what they mean ----------------------------------------------------------
+
+
+def test_the_summary_counts_open_one_sided_agreed_and_not_discussed_apart(talks):
+    from negotiations.selections import NegotiationSummary
+
+    say(talks, 1, "USA", "rice", Stance.DEMAND)  # one-sided
+    say(talks, 1, "JPN", "currency", Stance.REFUSE)  # one-sided
+    say(talks, 1, "JPN", "reciprocal", Stance.ACCEPT, 15)
+    say(talks, 1, "USA", "reciprocal", Stance.ACCEPT, 15)  # agreed; autos not discussed
+    summary = NegotiationSummary(talks[0], gap_table(talks[0]))
+
+    assert (
+        summary.open_count,
+        summary.one_sided_count,
+        summary.agreed_count,
+        summary.not_discussed_count,
+    ) == (0, 2, 1, 1)
+    assert [(c.label, c.count) for c in summary.status_counts] == [
+        ("one-sided", 2),
+        ("agreed", 1),
+        ("not discussed", 1),
+    ]
+    assert summary.largest is None  # no open issue has a number
+
+
+def test_the_largest_gap_is_the_widest_open_one_with_a_number(talks):
+    from negotiations.selections import NegotiationSummary
+
+    say(talks, 1, "JPN", "autos", Stance.ELIMINATE, 2.5)
+    say(talks, 1, "USA", "autos", Stance.REFUSE, 27.5)
+    say(talks, 1, "JPN", "reciprocal", Stance.ACCEPT, 15)  # readings differ by 40 points:
+    say(talks, 1, "USA", "reciprocal", Stance.ACCEPT, 55)  # agreed, not the largest gap
+    say(talks, 1, "JPN", "rice", Stance.REFUSE)
+    say(talks, 1, "USA", "rice", Stance.DEMAND)  # open, with no number
+    summary = NegotiationSummary(talks[0], gap_table(talks[0]))
+
+    assert summary.largest.issue.slug == "autos"
+    assert [row.issue.slug for row in summary.numbered_open] == ["autos"]
+    assert (summary.open_count, summary.agreed_count, summary.readings_differ_count) == (2, 1, 1)
+
+
+# --- money at stake ---------------------------------------------------------------------------
+
+
+def all_goods_issue(talks):
+    negotiation, _, issues = talks
+    issues["reciprocal"].covers_all_goods = True
+    issues["reciprocal"].save()
+    say(talks, 1, "JPN", "reciprocal", Stance.ELIMINATE, 0)
+    say(talks, 1, "USA", "reciprocal", Stance.MAINTAIN, 10)
+    return negotiation
+
+
+def test_an_issue_on_all_goods_weighs_the_all_goods_imports_of_the_party_taxing_them(talks):
+    negotiation = all_goods_issue(talks)
+    # The U.S. taxes every good from every partner; Japan taxes nothing on all goods.
+    TariffMeasureFactory(importer=country("USA"), covers_all_lines=True)
+    TradeValueFactory(line=None, importer=country("USA"), value_usd=D("148200000000"))
+    TradeValueFactory(line=None, importer=country("JPN"), partner=country("USA"), value_usd=D("1"))
+
+    row = rows_by_slug(negotiation)["reciprocal"]
+
+    assert row.trade_value_usd == D("148200000000")
+    assert row.at_stake_usd == D("14820000000")  # 10 points of it
+    assert [value.goods for value in row.trade.values] == ["all goods"]
+    assert row.trade.missing == ()
+
+
+def test_a_missing_all_goods_total_is_named_not_taken_as_zero(talks):
+    negotiation = all_goods_issue(talks)
+    TariffMeasureFactory(importer=country("USA"), covers_all_lines=True, partners=[country("JPN")])
+
+    row = rows_by_slug(negotiation)["reciprocal"]
+
+    assert (row.trade_value_usd, row.at_stake_usd) == (None, None)
+    assert [(m.importer.code, m.partner.code, m.goods) for m in row.trade.missing] == [
+        ("USA", "JPN", "all goods")
+    ]
+
+
+def test_an_issue_with_a_line_missing_its_figure_has_no_amount_only_a_partial_one(talks):
+    negotiation, _, issues = talks
+    steel, articles = TariffLineFactory(hs_code="72"), TariffLineFactory(hs_code="73")
+    issues["autos"].tariff_lines.set([steel, articles])
+    TradeValueFactory(line=steel, value_usd=D("1000"))
+    say(talks, 1, "JPN", "autos", Stance.ELIMINATE, 0)
+    say(talks, 1, "USA", "autos", Stance.MAINTAIN, 50)
+
+    row = rows_by_slug(negotiation)["autos"]
+
+    assert row.trade_value_usd == D("1000")
+    assert row.at_stake_usd is None  # not the 500 that 72 alone would give
+    assert row.at_stake_found_usd == D("500")
+    assert [m.goods for m in row.trade.missing] == ["73"]
+    assert [(f.importer.code, f.goods) for f in row.trade.missing_by_flow] == [("USA", ["73"])]

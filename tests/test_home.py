@@ -3,6 +3,9 @@
 The cast (tests/casts.py): the Japan–U.S. talks had five rounds, the last on 2025-09-04;
 after the deal on cars, steel stays open 50 points apart."""
 
+import csv
+import datetime
+import io
 import re
 
 from django.db import connection
@@ -73,3 +76,41 @@ def test_home_queries_do_not_grow_with_the_negotiations(analyst, db):
         add_negotiation(n)
 
     assert queries() == few <= 15
+
+
+def test_home_counts_open_one_sided_agreed_and_not_discussed_apart(analyst, cast):
+    body = text(analyst.get(URL))
+
+    # U.K.–U.S.: cars agreed; only one side spoke on the reciprocal tariff, steel and
+    # agriculture, which are not open gaps.
+    row = re.search(r"uk-us-2025/\">.*?</tr>", body).group(0)
+    counts = re.search(r'<td class="counts">(.*?)</td>', row).group(1)
+    assert re.sub(r"<[^>]+>", "", counts) == "3 one-sided, 1 agreed"
+    # No open issue has a rate stated by both sides: said, not "—".
+    assert "none with a rate stated by both sides" in row
+
+
+def test_home_says_the_newest_statements_date_and_the_last_edits_time_apart(analyst, cast):
+    newest = StatedPositionFactory(
+        round=cast.japan_us.rounds[5],
+        party=cast.japan,
+        issue=cast.japan_us.issues["autos"],
+        stated_on=datetime.date(2025, 9, 30),
+    )
+    last_edit = TalkRoundFactory(number=9).updated_at  # after the statement was entered
+
+    body = text(analyst.get(URL))
+
+    assert 'newest statement <time datetime="2025-09-30">2025-09-30</time>' in body
+    assert f'last edited <time datetime="{last_edit.isoformat()}"' in body
+    assert last_edit > newest.updated_at
+
+
+def test_the_negotiations_download_counts_each_status_apart(analyst, cast):
+    response = analyst.get(reverse("negotiations:home_csv"), {"party": "GBR"})
+    body = b"".join(response.streaming_content).decode()
+
+    (row,) = csv.DictReader(io.StringIO(body))
+    counts = ("open_issues", "one_sided_issues", "agreed_issues", "not_discussed_issues")
+    assert [row[name] for name in counts] == ["0", "3", "1", "0"]
+    assert (row["largest_gap_issue"], row["largest_gap_pp"]) == ("", "")

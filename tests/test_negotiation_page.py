@@ -18,6 +18,7 @@ from tests.factories import (
     OfficialFactory,
     StatedPositionFactory,
     TalkRoundFactory,
+    TradeValueFactory,
     country,
 )
 
@@ -42,8 +43,8 @@ def test_the_seed_case_as_of_round_2_autos_are_open_25_points_apart(analyst, cas
     assert response.status_code == 200
     row = gap_row(response, "autos")
     assert "eliminate" in row and "2.5%" in row
-    assert "refuse to discuss" in row and "27.5%" in row
-    assert '<td class="num">25</td>' in row
+    assert ">refuse</span>" in row and "27.5%" in row
+    assert '<td class="num gap">25</td>' in row
     assert "status-open" in row
     assert "Largest gap: <strong>Passenger cars</strong>, 25 percentage points" in text(response)
 
@@ -55,7 +56,8 @@ def test_at_the_deal_autos_are_agreed_at_15_and_implemented_since(analyst, cast)
     assert "status-agreed" in at_the_deal
     assert "narrowing" in at_the_deal  # 25 points in round 3, none in round 4
     assert "unchanged" in latest
-    assert "8703: 15%" in latest
+    # Today's rate on the goods, linked to the line's page that says what makes it.
+    assert '<a class="rate" href="/tariff-lines/USA/8703/">15%</a>' in latest
     assert "implemented" in latest
 
 
@@ -215,3 +217,146 @@ def test_an_issue_history_query_count_does_not_grow_with_its_statements(analyst,
     # the negotiation, its rounds, the issue, its positions with everything they print
     assert queries_for(analyst, url) == few_page <= 5
     assert queries_for(analyst, url, **HTMX) == few_fragment <= 5
+
+
+def test_the_rates_in_force_on_the_rounds_date_and_today_each_link_to_their_explanation(
+    analyst, cast
+):
+    row = gap_row(analyst.get(URL, {"round": 2}), "autos")
+
+    line = "/tariff-lines/USA/8703/"
+    # On 2025-05-01 the Section 232 tariff made Japanese cars pay 27.5%; today, 15%.
+    assert f'<a class="rate" href="{line}?date=2025-05-01">27.5%</a>' in row
+    assert "on 2025-05-01</span>" in row
+    assert f'<a class="rate" href="{line}">15%</a>' in row
+
+
+def test_an_issue_on_all_goods_links_its_rate_to_the_measures_of_its_importer(analyst, cast):
+    row = gap_row(analyst.get(URL, {"round": 2}), "reciprocal")
+
+    assert 'href="/countries/USA/#imposed">10%</a>' in row  # the baseline, on 2025-05-01
+    assert 'href="/countries/USA/#imposed">15%</a>' in row  # the deal's rate, today
+
+
+def test_the_summary_counts_each_status_apart_and_names_the_widest_numbered_gap(analyst, cast):
+    body = text(analyst.get(URL, {"round": 2}))
+
+    summary = re.search(r'<p class="summary">(.*?)</p>', body).group(1)
+    assert "10 issues:" in summary
+    assert "open" in summary and "one-sided" in summary and "not discussed" in summary
+    assert "Largest gap: <strong>Passenger cars</strong>, 25 percentage points" in summary
+
+
+def test_an_issue_missing_a_trade_figure_says_so_instead_of_an_amount(analyst, cast):
+    row = gap_row(analyst.get(URL, {"round": 2}), "steel-aluminum")
+
+    assert "No figure for United States imports of 72, 73, 76 from Japan." in row
+
+
+def test_the_amount_at_stake_shows_the_figures_source_and_confidence(analyst, cast):
+    TradeValueFactory(
+        line=cast.lines["8703"],
+        partner=cast.japan,
+        value_usd=40_000_000_000,
+        source_publisher="Opportimes",
+        published_on="2025-02-10",
+    )
+
+    row = gap_row(analyst.get(URL, {"round": 2}), "autos")
+
+    assert '<data class="amount" value="10000000000"' in row  # 25 points of $40 bn
+    assert "$10 bn</data>" in row
+    assert "United States imports of 8703 from Japan, 2024" in row
+    assert '>Opportimes</a>, <span class="nowrap">2025-02-10</span>' in row
+    assert 'class="confidence confidence-reported"' in row
+
+
+def test_the_gap_by_round_has_a_cell_per_issue_and_round_with_its_status(analyst, cast):
+    body = text(analyst.get(URL, {"round": 3}))
+
+    table = body[
+        body.index('<table class="data gap-by-round') : body.index(
+            "</table>", body.index("gap-by-round")
+        )
+    ]
+    assert (
+        table.count('<th scope="col" class="num"><a href="/negotiations/japan-us-2025/rounds/') == 3
+    )
+    autos = re.search(r"<th scope=\"row\">Passenger cars</th>(.*?)</tr>", table).group(1)
+    cells = re.findall(r'<td class="num cell mark-([a-z-]+)">(.*?)</td>', autos)
+    assert [status for status, _ in cells] == ["one-sided", "open", "open"]
+    assert cells[1][1].startswith("25 ")
+
+
+def test_an_expanded_history_is_rendered_from_the_url_without_javascript(analyst, cast):
+    body = text(analyst.get(URL, {"round": 2, "history": "autos"}))
+
+    toggle = re.search(r'<a class="history-toggle small" id="history-toggle-autos"(.*?)</a>', body)
+    assert 'aria-expanded="true"' in toggle.group(1)
+    assert 'aria-controls="history-autos"' in toggle.group(1)
+    assert "Hide history" in toggle.group(1)
+    # A second click goes to the page without it.
+    assert 'href="/negotiations/japan-us-2025/?round=2&amp;sort=gap"' in toggle.group(1)
+    history = body[body.index('id="history-autos"') :]
+    assert history.count("Scott Bessent") >= 1 and "2025-04-30" in history
+    # The other rows are closed, and their toggles open them beside the one open.
+    other = re.search(r'id="history-toggle-reciprocal"(.*?)</a>', body).group(1)
+    assert 'aria-expanded="false"' in other and "aria-controls" not in other
+    assert "history=autos&amp;history=reciprocal" in other
+    # The controls form carries the open histories on, so a new round keeps them open.
+    assert '<input type="hidden" name="history" value="autos" form="gap-controls">' in body
+
+
+def test_an_unknown_history_is_ignored_with_a_notice_and_the_download_does_not_mind(analyst, cast):
+    page = text(analyst.get(URL, {"round": 2, "history": "bananas"}))
+    csv_response = analyst.get(
+        reverse("negotiations:gap_csv", args=["japan-us-2025"]), {"round": 2, "history": "bananas"}
+    )
+
+    assert "History shown of: “bananas” was ignored." in page
+    assert csv_response.status_code == 200
+
+
+def test_the_gap_tables_download_links_leave_the_expanded_histories_out(analyst, cast):
+    body = text(analyst.get(URL, {"round": 2, "history": "autos"}))
+
+    assert 'href="/negotiations/japan-us-2025/gap.csv?round=2&amp;sort=gap"' in body
+    assert 'href="/negotiations/japan-us-2025/gap-by-round.csv?round=2&amp;sort=gap"' in body
+
+
+def test_the_issue_page_has_a_round_control_and_its_links_keep_the_round(analyst, cast):
+    url = reverse("negotiations:issue_history", args=["japan-us-2025", "autos"])
+
+    body = text(analyst.get(url, {"round": 2}))
+
+    form = body[body.index("<form") : body.index("</form>")]
+    assert 'name="round"' in form and 'method="get"' in form and "<noscript>" in form
+    assert '<option value="2" selected>' in form
+    assert 'href="/negotiations/japan-us-2025/?round=2"' in body  # back to the gap table
+    assert 'href="/negotiations/japan-us-2025/issues/autos/history.csv?round=2"' in body
+    assert "up to round 2" in body
+
+
+def test_the_dumbbell_marks_both_sides_at_one_rate_and_ghosts_the_round_before(analyst, cast):
+    body = text(analyst.get(URL, {"round": 4}))
+
+    chart = body[body.index('<figure class="dumbbell">') : body.index("</figure>")]
+    autos = chart[chart.index(">Passenger cars<") :].split('<g class="bell">')[0]
+    # Agreed at 15% in round 4: one ring, labelled, no dot of one side over the other's.
+    assert '<circle class="same"' in autos and "both 15%" in autos
+    assert 'class="dot-a"' not in autos and 'class="dot-b"' not in autos
+    # Round 3's 2.5% and 27.5% behind it.
+    assert "Japan, round 3: 2.5%" in autos and "United States, round 3: 27.5%" in autos
+    assert "round 3, where it differs" in chart
+
+
+def test_every_stance_reads_as_what_the_side_said_and_says_it_in_full_on_hover(analyst, cast):
+    labels = {stance.value: stance.label for stance in Stance}
+
+    # A side refusing to cut a tariff or open a market still discusses it.
+    assert labels["refuse"] == "refuse"
+    assert labels["discuss_only"] == "discuss only part"
+    assert len(set(labels.values())) == len(Stance)
+    assert all(stance.meaning for stance in Stance)
+    row = gap_row(analyst.get(URL, {"round": 2}), "autos")
+    assert f'title="{Stance.REFUSE.meaning}">refuse</span>' in row

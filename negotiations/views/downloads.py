@@ -14,11 +14,13 @@ from django.utils import timezone
 
 from csvport.writing import Download, InvalidParameters, refuse_invalid, wants_bom
 from negotiations.csv_formats import (
+    GAP_BY_ROUND,
     GAP_TABLE,
     NEGOTIATION_SUMMARIES,
     POSITIONS,
     compare_columns,
     compare_rows,
+    gap_by_round_rows,
     gap_rows,
 )
 from negotiations.forms import CompareForm, HomeFilters, TariffLineSearchForm
@@ -45,18 +47,34 @@ def negotiations_download(query: Query) -> Download:
 
 def gap_download(query: Query, slug: str) -> Download:
     _, controls, view = selected_gap_view(query, get_negotiation(slug))
-    refuse_invalid(controls.invalid)
-    name = f"{slug}-gap" + (f"-round-{view.as_of}" if view.as_of is not None else "")
+    refuse_invalid(controls.table_invalid)
+    return Download(_gap_name(slug, "gap", controls, view), GAP_TABLE.columns, gap_rows(view))
+
+
+def gap_by_round_download(query: Query, slug: str) -> Download:
+    """The gap table's issues, one row per round up to its as-of round."""
+    rounds, controls, view = selected_gap_view(query, get_negotiation(slug))
+    refuse_invalid(controls.table_invalid)
+    dates = {talk_round.number: talk_round.start_date for talk_round in rounds}
+    return Download(
+        _gap_name(slug, "gap-by-round", controls, view),
+        GAP_BY_ROUND.columns,
+        gap_by_round_rows(view, dates),
+    )
+
+
+def _gap_name(slug, table, controls, view) -> str:
+    name = f"{slug}-{table}" + (f"-round-{view.as_of}" if view.as_of is not None else "")
     if controls.values["sector"]:
         name += f"-{controls.values['sector']}"
     if controls.values["open"]:
         name += "-open"
-    return Download(f"{name}.csv", GAP_TABLE.columns, gap_rows(view))
+    return f"{name}.csv"
 
 
 def history_download(query: Query, slug: str, issue_slug: str) -> Download:
     _, issue, controls, positions = selected_history(query, slug, issue_slug)
-    refuse_invalid(controls.invalid)
+    refuse_invalid(controls.table_invalid)
     as_of = controls.values["round"]
     name = f"{slug}-{issue.slug}-history" + (f"-round-{as_of}" if as_of is not None else "")
     return _positions(name, positions)
@@ -124,6 +142,10 @@ def negotiations_csv(request):
 
 def gap_csv(request, slug):
     return _respond(request, gap_download, slug)
+
+
+def gap_by_round_csv(request, slug):
+    return _respond(request, gap_by_round_download, slug)
 
 
 def history_csv(request, slug, issue_slug):

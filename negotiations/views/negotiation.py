@@ -2,6 +2,7 @@
 
 from django.db.models import prefetch_related_objects
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
 
@@ -11,14 +12,17 @@ from negotiations.lookups import get_issue, get_negotiation
 from negotiations.models import Milestone, StatedPosition
 from negotiations.selections import gap_view
 from negotiations.views import wants_fragment
+from tariffs.models import ALL_GOODS
 
 
 def selected_gap_view(query, negotiation):
-    """The controls read from the query string and the gap rows they select: the page
-    and its CSV export both start here."""
+    """The controls read from the query string and the gap rows they select, with the
+    rates in force today and on the as-of round's date: the page and its CSV exports all
+    start here."""
     rounds = list(negotiation.rounds.order_by("number"))
     controls = GapControls(query, negotiation=negotiation, rounds=rounds)
     values = controls.values
+    as_of_round = next((r for r in rounds if r.number == values["round"]), None)
     view = gap_view(
         negotiation,
         as_of=values["round"],
@@ -26,6 +30,7 @@ def selected_gap_view(query, negotiation):
         open_only=values["open"],
         sort=values["sort"],
         on=timezone.localdate(),
+        then=as_of_round.start_date if as_of_round else None,
     )
     return rounds, controls, view
 
@@ -36,22 +41,29 @@ def detail(request, slug):
     rounds, controls, view = selected_gap_view(request.GET, negotiation)
     values = controls.values
     as_of_round = next((r for r in rounds if r.number == values["round"]), None)
+    shown = _histories_shown(negotiation, values["history"], values["round"])
     context = {
         "negotiation": negotiation,
         "controls": controls,
         "notices": controls.notices,
         "view": view,
         "as_of_round": as_of_round,
+        "rounds_shown": [
+            r for r in rounds if as_of_round is None or r.number <= as_of_round.number
+        ],
         "table": [
             {
                 "row": row,
                 "spark": sparkline(row),
-                "applied": view.applied.get(row.issue.pk),
+                "rates": _rates_then_and_now(view, row.issue.pk),
                 "implementation": view.applied[row.issue.pk].implementation(row),
+                "history": shown.get(row.issue.slug),
+                "toggle_query": controls.history_toggled(row.issue.slug),
             }
             for row in view.rows
         ],
         "chart": dumbbell_chart(view.rows),
+        "round_query": controls.effective_query(exclude=("sector", "open", "sort", "history")),
     }
     if wants_fragment(request):
         return render(request, "negotiations/negotiation.html#gap-view", context)
@@ -61,6 +73,56 @@ def detail(request, slug):
         timeline=_timeline(negotiation, rounds),
     )
     return render(request, "negotiations/negotiation.html", context)
+
+
+def _rates_then_and_now(view, issue_id) -> list[dict]:
+    """The rates in force on an issue's goods on the as-of round's date and today, side
+    by side, each with the address of the page that explains it: the line's page on that
+    date, or for all goods the measures its importer imposes."""
+    now = {(r.label, r.importer.pk): r for r in view.applied[issue_id].rates}
+    then = (
+        {(r.label, r.importer.pk): r for r in view.applied_then[issue_id].rates}
+        if view.then
+        else {}
+    )
+    rates = []
+    for key in sorted(then.keys() | now.keys()):
+        issue_rate = now.get(key) or then[key]
+        label, importer = issue_rate.label, issue_rate.importer
+        if label == ALL_GOODS:
+            url = reverse("negotiations:country", args=[importer.code]) + "#imposed"
+            then_url = now_url = url
+        else:
+            now_url = reverse("negotiations:tariff_line", args=[importer.code, label])
+            then_url = f"{now_url}?date={view.then:%Y-%m-%d}" if view.then else None
+        rates.append(
+            {
+                "label": label,
+                "then": then[key].rate if key in then else None,
+                "now": now[key].rate if key in now else None,
+                "then_url": then_url,
+                "now_url": now_url,
+            }
+        )
+    return rates
+
+
+def _histories_shown(negotiation, slugs, as_of) -> dict[str, list[StatedPosition]]:
+    """issue slug -> its statements up to round `as_of`, for the rows whose history is
+    expanded; one query for all of them, none when none is."""
+    if not slugs:
+        return {}
+    shown: dict[str, list[StatedPosition]] = {slug: [] for slug in slugs}
+    positions = (
+        StatedPosition.objects.filter(issue__negotiation=negotiation, issue__slug__in=slugs)
+        .with_context()
+        .in_order()
+    )
+    if as_of is not None:
+        positions = positions.filter(round__number__lte=as_of)
+    for position in positions:
+        shown[position.issue.slug].append(position)
+    return shown
 
 
 def _timeline(negotiation, rounds):
@@ -91,13 +153,13 @@ def issue_history(request, slug, issue_slug):
     context = {
         "negotiation": negotiation,
         "issue": issue,
+        "controls": controls,
         "positions": positions,
         "as_of": controls.values["round"],
-        "history_query": controls.effective_query(exclude=("sector", "open", "sort")),
+        "round_query": controls.effective_query(exclude=("sector", "open", "sort", "history")),
         "notices": controls.notices,
     }
     if wants_fragment(request):
-        context["inline"] = True  # expanded inside the gap table, so it can be hidden
         return render(request, "negotiations/issue_history.html#issue-history", context)
     context.update(
         nav="negotiations",

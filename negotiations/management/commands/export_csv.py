@@ -17,6 +17,11 @@ from negotiations.views import downloads
 TABLES = {
     "negotiations": (downloads.negotiations_download, (), ("party", "status")),
     "gap": (downloads.gap_download, ("negotiation",), ("round", "sector", "open", "sort")),
+    "gap-by-round": (
+        downloads.gap_by_round_download,
+        ("negotiation",),
+        ("round", "sector", "open", "sort"),
+    ),
     "history": (downloads.history_download, ("negotiation", "issue"), ("round",)),
     "round": (downloads.round_download, ("negotiation", "round"), ()),
     "positions": (downloads.positions_download, (), ()),
@@ -38,13 +43,18 @@ class Command(BaseCommand):
         parser.add_argument("--bom", action="store_true", help="start with a BOM, for Excel")
         parser.add_argument(
             "--negotiation",
-            help="negotiation slug (gap, history, round; positions of one negotiation)",
+            help="negotiation slug (gap, gap-by-round, history, round; positions of one "
+            "negotiation)",
         )
         parser.add_argument("--issue", help="issue slug (history)")
-        parser.add_argument("--round", help="round number (round; as-of round for gap, history)")
-        parser.add_argument("--sector", help="gap: only this sector")
-        parser.add_argument("--open", action="store_true", help="gap: open issues only")
-        parser.add_argument("--sort", help="gap: gap or issue")
+        parser.add_argument(
+            "--round", help="round number (round; as-of round for gap, gap-by-round, history)"
+        )
+        parser.add_argument("--sector", help="gap, gap-by-round: only this sector")
+        parser.add_argument(
+            "--open", action="store_true", help="gap, gap-by-round: open or one-sided issues only"
+        )
+        parser.add_argument("--sort", help="gap, gap-by-round: gap or issue")
         parser.add_argument("--party", help="negotiations: a party's ISO code")
         parser.add_argument("--status", help="negotiations: ongoing, concluded or stalled")
         parser.add_argument("--importer", help="compare, tariff-lines: the importer's ISO code")
