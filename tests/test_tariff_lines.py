@@ -184,7 +184,12 @@ def test_the_full_page_has_a_search_form_that_works_without_javascript(analyst):
     assert 'hx-get="/tariff-lines/"' in form
     assert 'hx-target="#results"' in form
     assert 'hx-push-url="true"' in form
-    assert "input changed delay:300ms from:input[type=search]" in form
+    assert 'autocomplete="off"' in form  # the controls show the URL's values, not the last typed
+    search_box = page.split('<input type="search"')[1].split(">")[0]
+    # Typing replaces the URL; choosing or submitting pushes a new entry.
+    assert 'hx-trigger="input changed delay:300ms"' in search_box
+    assert 'hx-replace-url="true"' in search_box and 'hx-push-url="false"' in search_box
+    assert "change from:#id_partner" in form
     for control in ('name="q"', 'name="importer"', 'name="partner"', 'name="date"'):
         assert control in page
     assert "HX-Request" in response["Vary"]
