@@ -66,6 +66,16 @@ def issue_rates(negotiation: Negotiation, issues: list[Issue], on: date) -> dict
     tariff lines, each line's rate for the other party; for an issue on all goods, the
     rate a good with a 0% base rate pays. A fixed number of queries whatever the number
     of issues: their lines, the measures in force and those scheduled."""
+    return issue_rates_on(negotiation, issues, [on])[0]
+
+
+def issue_rates_on(
+    negotiation: Negotiation, issues: list[Issue], days: list[date]
+) -> list[dict[int, IssueRates]]:
+    """`issue_rates` on each of `days`, the issues' lines read once. Whether a change is
+    scheduled (for `implementation`) is asked of the first day only: the others are
+    earlier dates shown for comparison. Seven queries for the first day, four for each
+    other one."""
     other = {
         negotiation.party_a_id: negotiation.party_b,
         negotiation.party_b_id: negotiation.party_a,
@@ -81,31 +91,34 @@ def issue_rates(negotiation: Negotiation, issues: list[Issue], on: date) -> dict
     for link in links:
         lines_by_issue.setdefault(link.issue_id, []).append(link.tariffline)
 
-    book = RateBook(other, other.values(), on)
-    result = {}
-    for issue in issues:
-        rates = [
-            IssueRate(
-                line.hs_code, book.rate(line, other[line.importer_id]), party[line.importer_id]
-            )
-            for line in lines_by_issue.get(issue.pk, ())
-        ]
-        if issue.covers_all_goods:
-            rates += [
-                IssueRate(ALL_GOODS, book.all_goods_rate(importer, partner), party[importer])
-                for importer, partner in other.items()
-                if book.has_all_goods_measure(importer, partner)
+    results = []
+    for index, day in enumerate(days):
+        book = RateBook(other, other.values(), day)
+        result = {}
+        for issue in issues:
+            rates = [
+                IssueRate(
+                    line.hs_code, book.rate(line, other[line.importer_id]), party[line.importer_id]
+                )
+                for line in lines_by_issue.get(issue.pk, ())
             ]
-        scheduled = any(
-            book.change_scheduled(
-                importer,
-                partner,
-                [r.rate.hs_code for r in rates if r.rate.partner == partner],
+            if issue.covers_all_goods:
+                rates += [
+                    IssueRate(ALL_GOODS, book.all_goods_rate(importer, partner), party[importer])
+                    for importer, partner in other.items()
+                    if book.has_all_goods_measure(importer, partner)
+                ]
+            scheduled = index == 0 and any(
+                book.change_scheduled(
+                    importer,
+                    partner,
+                    [r.rate.hs_code for r in rates if r.rate.partner == partner],
+                )
+                for importer, partner in other.items()
             )
-            for importer, partner in other.items()
-        )
-        result[issue.pk] = IssueRates(tuple(rates), scheduled)
-    return result
+            result[issue.pk] = IssueRates(tuple(rates), scheduled)
+        results.append(result)
+    return results
 
 
 @dataclass(frozen=True)
@@ -151,10 +164,9 @@ def gap_view(
         )
     else:
         rows.sort(key=lambda row: row.issue.name.lower())
-    issues = [row.issue for row in rows]
-    applied = issue_rates(negotiation, issues, on)
-    applied_then = issue_rates(negotiation, issues, then) if then is not None else None
-    return GapView(negotiation, as_of, rows, applied, on, applied_then, then)
+    days = [on] if then is None else [on, then]
+    applied, *earlier = issue_rates_on(negotiation, [row.issue for row in rows], days)
+    return GapView(negotiation, as_of, rows, applied, on, earlier[0] if earlier else None, then)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ from tests.factories import (
     OfficialFactory,
     StatedPositionFactory,
     TalkRoundFactory,
+    TariffLineFactory,
+    TariffMeasureFactory,
     TradeValueFactory,
     country,
 )
@@ -192,14 +194,28 @@ def test_the_page_query_count_does_not_grow_with_the_data(analyst, db):
     negotiation = NegotiationFactory(slug="big")
     rounds = [TalkRoundFactory(negotiation=negotiation, number=n) for n in range(1, 4)]
     add_issues(negotiation, rounds, 2)
+    # An issue on a line with its trade figure, one on all goods, a measure on each.
+    cars = TariffLineFactory(importer=country("USA"), hs_code="8703")
+    TradeValueFactory(line=cars)
+    IssueFactory(negotiation=negotiation, slug="cars").tariff_lines.add(cars)
+    IssueFactory(negotiation=negotiation, slug="everything", covers_all_goods=True)
+    TariffMeasureFactory(lines=[cars], rate_pct=25)
+    TariffMeasureFactory(covers_all_lines=True, in_force_from=datetime.date(2030, 1, 1))
     url = reverse("negotiations:detail", args=["big"])
     small_page, small_fragment = queries_for(analyst, url), queries_for(analyst, url, **HTMX)
+    expanded = queries_for(analyst, url + "?history=issue-0&history=cars")
 
     rounds += [TalkRoundFactory(negotiation=negotiation, number=n) for n in range(4, 13)]
     add_issues(negotiation, rounds, 25, start=2)
 
-    assert queries_for(analyst, url) == small_page <= 20
-    assert queries_for(analyst, url, **HTMX) == small_fragment <= 16
+    # The fragment: the negotiation, its rounds, the controls' issues, the gap table's six,
+    # the issues' lines, the measures in force on the round's date (four) and today (four),
+    # those scheduled after today (three); the page adds the timeline's participants and
+    # milestones; the expanded histories, one query for them all.
+    assert queries_for(analyst, url, **HTMX) == small_fragment <= 21
+    assert queries_for(analyst, url) == small_page <= 24
+    assert queries_for(analyst, url + "?history=issue-0&history=cars") == expanded
+    assert expanded == small_page + 1
 
 
 def test_an_issue_history_query_count_does_not_grow_with_its_statements(analyst, cast):
