@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "import_export",
+    "simple_history",
+    # Change sets and version checks; knows neither app.
+    "changes",
     # Only for its template (the admin's CSV import page): csvport has no models.
     "csvport",
     "tariffs",
@@ -83,6 +86,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Who made a change (the history's user) and one change set per request.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "changes.scope.ChangeSetMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

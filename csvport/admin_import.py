@@ -22,6 +22,8 @@ from import_export.forms import ImportForm
 from import_export.resources import Resource
 from import_export.results import Result, RowResult
 
+from changes.models import ChangeKind
+from changes.scope import change_set
 from csvport.importer import plan_file
 from csvport.plans import CREATED, UNCHANGED, UPDATED, ImportRefused, Plan
 from csvport.problems import Problem
@@ -128,12 +130,17 @@ class ImporterResource(Resource):
                 max_bytes=ADMIN_MAX_BYTES,
                 too_large_hint=TOO_LARGE_HINT,
             )
+        file_name = kwargs.get("file_name", "") or "the file"
         if not dry_run and not plan.refused:
             try:
-                plan.apply()
+                with change_set(
+                    user=kwargs.get("user"), kind=ChangeKind.IMPORT, name=file_name
+                ) as scope:
+                    plan.apply()
+                    scope.summary = plan.outcome(file_name)
             except ImportRefused as refusal:
                 plan.problems = refusal.problems
-        return PlanResult(plan, kwargs.get("file_name", ""))
+        return PlanResult(plan, file_name)
 
 
 _resources: dict = {}
@@ -250,11 +257,7 @@ class CsvImportAdmin(ImportMixin):
 
     @staticmethod
     def outcome_message(result) -> str:
-        plan = result.plan
-        related = plan.related_summary()
-        return f"Imported {result.file_name}: {plan.summary()}" + (
-            f"; {related}." if related else "."
-        )
+        return result.plan.outcome(result.file_name)
 
     def add_success_message(self, result, request):
         messages.success(request, self.outcome_message(result))

@@ -1,11 +1,13 @@
 """Many rows read and written in batches: a 100,000-row file costs a few dozen queries,
-not one per row."""
+not one per row. Every write keeps the history of the rows it touches (`changes.bulk`:
+one more INSERT per batch) and raises the version of the versioned ones."""
 
 from collections.abc import Iterable, Sequence
 
 from django.db import connections, models, router
 from django.utils import timezone
 
+from changes.bulk import CHANGED, CREATED, record_history
 from csvport.plans import Progress
 
 BATCH_SIZE = 2_000
@@ -21,12 +23,20 @@ def write_rows(
     creates: list[dict],
     updates: list[tuple[int, dict]],
     progress: Progress | None,
-) -> None:
+    *,
+    history: bool = True,
+) -> tuple[list[models.Model], list[int]]:
     """Insert and update in batches (dicts by attname: `source_id`); an update skips
-    auto_now, so such fields (`updated_at`) are set here."""
+    auto_now, so such fields (`updated_at`) are set here. Returns the rows created and
+    the keys of those updated; their history is written unless `history` is false (a
+    caller that changes their relations next records it after that)."""
     total, done = len(creates) + len(updates), 0
+    created = []
     for batch in chunks(creates):
-        model.objects.bulk_create([model(**values) for values in batch])
+        rows = model.objects.bulk_create([model(**values) for values in batch])
+        created += rows
+        if history:
+            record_history(model, rows, history_type=CREATED)
         done += len(batch)
         if progress:
             progress("written", done, total)
@@ -38,9 +48,12 @@ def write_rows(
     }
     for batch in chunks(updates):
         update_rows(model, [(pk, {**values, **stamps}) for pk, values in batch])
+        if history:
+            record_history(model, [pk for pk, _ in batch], history_type=CHANGED)
         done += len(batch)
         if progress:
             progress("written", done, total)
+    return created, [pk for pk, _ in updates]
 
 
 def update_rows(model: type[models.Model], rows: list[tuple[int, dict]]) -> None:
@@ -55,11 +68,17 @@ def update_rows(model: type[models.Model], rows: list[tuple[int, dict]]) -> None
         return
     names = list(rows[0][1])
     connection = connections[router.db_for_write(model)]
+    versioned = any(field.name == "version" for field in model._meta.concrete_fields)
     if connection.vendor != "postgresql":
         model.objects.bulk_update(
             [model(pk=pk, **values) for pk, values in rows],
             [model._meta.get_field(name).name for name in names],
         )
+        if versioned:
+            for batch in chunks(rows):
+                model.objects.filter(pk__in=[pk for pk, _ in batch]).update(
+                    version=models.F("version") + 1
+                )
         return
     meta, quote = model._meta, connection.ops.quote_name
     fields = [meta.get_field(name) for name in names]
@@ -67,6 +86,9 @@ def update_rows(model: type[models.Model], rows: list[tuple[int, dict]]) -> None
     arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
     columns = ", ".join(f"c{i}" for i in range(len(fields)))
     assignments = ", ".join(f"{quote(field.column)} = v.c{i}" for i, field in enumerate(fields))
+    if versioned:
+        # A file exported before this update is now stale, as a form opened before it is.
+        assignments += f", {quote('version')} = {table}.{quote('version')} + 1"
     sql = (
         f"UPDATE {table} SET {assignments} FROM unnest(%s::{key_type}[], {arrays}) "
         f"AS v(pk, {columns}) WHERE {table}.{key} = v.pk"

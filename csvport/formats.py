@@ -61,6 +61,9 @@ class CsvFormat:
     noun: str = ""
     model: Any = None
     key: tuple[str, ...] = ()  # column names
+    # The column holding the row's version when it was exported (optional in files): an
+    # import refuses to overwrite a row changed since, naming what changed.
+    version: str = ""
 
     def __post_init__(self):
         if self.model is not None:
@@ -75,6 +78,8 @@ class CsvFormat:
             raise ValueError(f"{self.name}: a column name appears twice.")
         if not set(self.key) <= set(self.names):
             raise ValueError(f"{self.name}: the key names a column the format does not have.")
+        if self.version and self.version not in self.names:
+            raise ValueError(f"{self.name}: the version column is not one of its columns.")
 
     @property
     def what(self) -> str:
@@ -132,10 +137,13 @@ class CsvFormat:
     def value_attnames(self) -> tuple[str, ...]:
         """The fields an import may change in a row found by its key (relations aside)."""
         meta = self.model._meta
+        version = self.version and meta.get_field(self.column(self.version).target).attname
         return tuple(
             name
             for name in self.attnames
-            if name not in self.key_attnames and not meta.get_field(name).many_to_many
+            if name not in self.key_attnames
+            and name != version
+            and not meta.get_field(name).many_to_many
         )
 
     @cached_property

@@ -14,6 +14,10 @@ from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 
+from changes.bulk import CHANGED as CHANGED_ROW
+from changes.bulk import CREATED as CREATED_ROW
+from changes.bulk import record_history
+from changes.versions import changes_since
 from csvport.bulk import links_of, replace_links, write_rows
 from csvport.formats import Column, CsvFormat
 from csvport.parsers import INVALID, CellError
@@ -23,6 +27,8 @@ from csvport.reading import CsvFileError, Row, Table, read_table
 from csvport.wording import closest
 
 AMBIGUOUS = object()  # a natural key that more than one row has
+# Conflicts whose message lists what changed, from the history (a few queries each).
+DETAILED_CONFLICTS = 20
 
 
 def plan_file(
@@ -32,8 +38,10 @@ def plan_file(
     max_bytes: int,
     too_large_hint: str = "",
     progress: Progress | None = None,
+    options: dict | None = None,
 ) -> Plan:
-    """Read `data` and plan its import; the problems of an unreadable file are the plan's."""
+    """Read `data` and plan its import; the problems of an unreadable file are the plan's.
+    `options` are the editor's choices an importer may take (the names of new issues)."""
     csv_format = importer_class.format
     try:
         table = read_table(data, csv_format, max_bytes=max_bytes, too_large_hint=too_large_hint)
@@ -41,7 +49,7 @@ def plan_file(
         return Plan(what=csv_format.what, noun=csv_format.noun, problems=error.problems)
     if progress:
         progress("read", len(table.rows), len(table.rows))
-    return importer_class(table, progress).plan()
+    return importer_class(table, progress, options).plan()
 
 
 def changed_fields(old: dict, new: dict) -> tuple[str, ...]:
@@ -54,9 +62,10 @@ class Importer:
 
     format: CsvFormat
 
-    def __init__(self, table: Table, progress: Progress | None = None):
+    def __init__(self, table: Table, progress: Progress | None = None, options=None):
         self.table = table
         self.progress = progress
+        self.options = options or {}
         self.problems: list[Problem] = list(table.problems)
         self.notes: list[Problem] = []
 
@@ -85,13 +94,44 @@ class Importer:
             return INVALID
 
     def plain_values(self, row: Row) -> dict:
-        """The row's values for the fields of the model itself (by attname), parsed."""
+        """The row's values for the fields of the model itself (by attname), parsed;
+        the version column aside (`file_version`)."""
         meta = self.format.model._meta
         return {
             meta.get_field(column.target).attname: self.parse(row, column.name)
             for column in self.format.columns
-            if column.plain and column.parse is not None
+            if column.plain and column.parse is not None and column.name != self.format.version
         }
+
+    def file_version(self, row: Row):
+        """The version the row's export carried: None when the cell is empty or the
+        format has none, INVALID once noted."""
+        name = self.format.version
+        if not name or not row.cells.get(name):
+            return None
+        try:
+            return self.format.column(name).parse(row.cells[name], name)
+        except CellError as error:
+            self.error(row, name, str(error))
+            return INVALID
+
+    def check_version(self, line: int, pk, stored: int, seen, changed: tuple[str, ...]) -> None:
+        """A row that would overwrite a row changed since the file's export is a problem
+        naming what was changed, and by whom; nothing of the file is written."""
+        if seen is None or seen is INVALID or seen == stored:
+            return
+        self.conflicts = getattr(self, "conflicts", 0) + 1
+        noun = self.format.noun
+        message = (
+            f"this {noun} was changed after the file was exported (version {seen} in the "
+            f"file, {stored} now) and the row would change {', '.join(changed)}: export the "
+            "file again and redo the change, or empty the version cell to overwrite theirs."
+        )
+        if self.conflicts <= DETAILED_CONFLICTS:
+            since = changes_since(self.format.model(pk=pk, version=stored), seen)
+            if since:
+                message += " Changed since: " + "; ".join(since) + "."
+        self.problems.append(Problem(line=line, column=self.format.version, message=message))
 
     def check_provenance(self, row: Row) -> None:
         """Parse the columns that are only checked (a fact's source), noting problems."""
@@ -184,12 +224,18 @@ class ModelImporter(Importer):
             outcomes.append(RowOutcome(row.line, UPDATED, label, columns))
 
         def write(progress):
-            write_rows(model, creates, updates, progress)
-            if csv_format.link_names and links:
+            linked = bool(csv_format.link_names and links)
+            created, _updated = write_rows(model, creates, updates, progress, history=not linked)
+            if linked:
                 keys = self.existing_rows().values_list("pk", *csv_format.key_attnames)
                 pks = {tuple(key): pk for pk, *key in keys}
                 for name in csv_format.link_names:
                     replace_links(model, name, {pks[key]: found[name] for key, found in links})
+                # After the links: the history keeps each row with its relations.
+                created_pks = [row.pk for row in created]
+                record_history(model, created_pks, history_type=CREATED_ROW)
+                changed = {pks[key] for key, _ in links} - set(created_pks)
+                record_history(model, sorted(changed), history_type=CHANGED_ROW)
 
         return self.finish(outcomes, writer=write)
 

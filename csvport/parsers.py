@@ -150,6 +150,17 @@ def urls(cell: str, column: str) -> list[str]:
     return [check(item, column) for item in cell.split()]
 
 
+def version(cell: str, column: str) -> int | None:
+    """A row's version as an export wrote it; empty: not checked."""
+    if not cell:
+        return None
+    if not (cell.isascii() and cell.isdigit()) or int(cell) < 1:
+        raise CellError(
+            f"“{cell}” is not a version: leave the cell as the export wrote it, or empty."
+        )
+    return int(cell)
+
+
 def yes_no(cell: str, column: str) -> bool:
     key = cell.lower()
     if key in {"yes", "y", "true", "1"}:

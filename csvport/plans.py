@@ -32,6 +32,12 @@ class Related:
     model: Any
     created: int = 0
     updated: int = 0
+    # What the preview names: each row created ("round 11 of japan-us-2025, 2025-10-01"),
+    # and each one updated with what changes.
+    created_names: list[str] = field(default_factory=list)
+    updated_names: list[str] = field(default_factory=list)
+    # New rows whose name the editor may change before confirming: (form key, name).
+    editable_names: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def noun(self) -> str:
@@ -72,6 +78,11 @@ class Plan:
     def changes(self) -> list[RowOutcome]:
         return [row for row in self.rows if row.outcome != UNCHANGED]
 
+    @property
+    def changes_anything(self) -> bool:
+        """Whether confirming would write anything at all."""
+        return bool(self.changes) or any(r.created or r.updated for r in self.related)
+
     def summary(self) -> str:
         """ "298 positions to create, 2 to update, 0 unchanged" (or "created", once applied)."""
         counts = self.counts
@@ -94,6 +105,11 @@ class Plan:
             if items:
                 parts.append(f"{join_and(items)} {verb}")
         return f"also {'; '.join(parts)}" if parts else ""
+
+    def outcome(self, file_name: str) -> str:
+        """ "Imported positions.csv: 3 positions created, …; also 1 round created." """
+        related = self.related_summary()
+        return f"Imported {file_name}: {self.summary()}" + (f"; {related}." if related else ".")
 
     def apply(self, progress: Progress | None = None) -> None:
         """Write everything in one transaction, or nothing."""

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from csvport.columns import choice_column, date_column, text_column
 from csvport.formats import Column, CsvFormat
-from csvport.parsers import CellError, codes, names, not_empty, text, yes_no
+from csvport.parsers import CellError, codes, names, not_empty, text, version, yes_no
 from negotiations.gap import GapRow, RoundStep
 from negotiations.models import (
     Issue,
@@ -166,6 +166,16 @@ POSITION_COLUMNS = (
     # The date the statement was made or reported, which importing sets it back to.
     date_column("published_on", field="stated_on", example="2025-05-04"),
     confidence_column(example="reported"),
+    Column(
+        "version",
+        field="version",
+        numeric=True,
+        parse=version,
+        rule="the position's version when the file was exported; optional: a row whose "
+        "position was changed since is refused, naming what changed; empty for a new row",
+        example="1",
+        optional=True,
+    ),
 )
 POSITIONS = CsvFormat(
     POSITION_COLUMNS,
@@ -173,6 +183,7 @@ POSITIONS = CsvFormat(
     noun="position",
     model=StatedPosition,
     key=("negotiation", "round", "party", "issue", "statement"),
+    version="version",
 )
 
 NEGOTIATION_COLUMNS = (

@@ -12,7 +12,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import models
+from django.db.models import F
 
+from changes.bulk import CHANGED, record_history
+from changes.bulk import CREATED as CREATED_ROW
 from csvport.bulk import chunks, update_rows, write_rows
 from csvport.importer import Importer, ModelImporter, changed_fields
 from csvport.parsers import INVALID
@@ -35,6 +38,12 @@ from tariffs.importers import CountryCells
 from tariffs.models import TariffLine
 
 ISSUE_SLUG_LENGTH = Issue._meta.get_field("slug").max_length
+ISSUE_NAME_LENGTH = Issue._meta.get_field("name").max_length
+
+
+def issue_option(negotiation_slug: str, issue_slug: str) -> str:
+    """How the admin's preview names a new issue's name field, and the importer finds it."""
+    return f"issue_name:{negotiation_slug}:{issue_slug}"
 
 
 def official_key(name: str) -> str:
@@ -58,6 +67,7 @@ class _Position:
     source_key: object  # a URL, or (publisher, title, date) for a source without one; or None
     source_title: str
     source_publisher: str
+    version: object = None  # the version the row's export carried, if any
 
     @property
     def published_on(self):
@@ -107,9 +117,12 @@ class PositionImporter(CountryCells, Importer):
         new_rounds = [r for r in rounds.values() if r.pk is None]
         new_issues = [i for i in issues.values() if i.pk is None]
         new_sources = [s for s in sources.values() if s.pk is None]
+        attending = self.new_participants(read, rounds)
+        grown_rounds = [rounds[key] for key in attending if rounds[key].pk is not None]
 
         def write(progress):
             Source.objects.bulk_create(new_sources)
+            record_history(Source, new_sources, history_type=CREATED_ROW)
             update_rows(
                 Source,
                 [
@@ -117,21 +130,94 @@ class PositionImporter(CountryCells, Importer):
                     for s in changed_sources
                 ],
             )
+            record_history(Source, [s.pk for s in changed_sources], history_type=CHANGED)
             TalkRound.objects.bulk_create(new_rounds)
             Issue.objects.bulk_create(new_issues)
+            record_history(Issue, new_issues, history_type=CREATED_ROW)
             write_rows(
                 StatedPosition,
                 [_with_ids(values) for values in creates],
                 [(pk, _with_ids(values)) for pk, values in updates],
                 progress,
             )
+            # Speakers attended their round; an open form of the round is stale now.
+            through = TalkRound.participants.through
+            through.objects.bulk_create(
+                [
+                    through(talkround_id=rounds[key].pk, official_id=official)
+                    for key, officials in attending.items()
+                    for official in officials
+                ]
+            )
+            grown = [r.pk for r in grown_rounds]
+            TalkRound.objects.filter(pk__in=grown).update(version=F("version") + 1)
+            record_history(TalkRound, [r.pk for r in new_rounds], history_type=CREATED_ROW)
+            record_history(TalkRound, grown, history_type=CHANGED)
 
         related = [
-            Related(TalkRound, created=len(new_rounds)),
-            Related(Issue, created=len(new_issues)),
-            Related(Source, created=len(new_sources), updated=len(changed_sources)),
+            Related(
+                TalkRound,
+                created=len(new_rounds),
+                updated=len(grown_rounds),
+                created_names=[
+                    self.round_name(r, attending.get((r.negotiation.pk, r.number)))
+                    for r in new_rounds
+                ],
+                updated_names=[
+                    self.round_name(r, attending[(r.negotiation_id, r.number)])
+                    for r in grown_rounds
+                ],
+            ),
+            Related(
+                Issue,
+                created=len(new_issues),
+                created_names=[
+                    f"“{i.name}” ({i.slug}) of {i.negotiation.slug}" for i in new_issues
+                ],
+                editable_names=[
+                    (issue_option(i.negotiation.slug, i.slug), i.name) for i in new_issues
+                ],
+            ),
+            Related(
+                Source,
+                created=len(new_sources),
+                updated=len(changed_sources),
+                created_names=[self.source_name(s) for s in new_sources],
+                updated_names=[self.source_name(s) for s in changed_sources],
+            ),
         ]
         return self.finish(outcomes, related, write)
+
+    def new_participants(self, read, rounds) -> dict:
+        """The speakers each round gains as a participant, by round key: those whose
+        statement is dated within the round's days, or not dated (a statement made
+        between two rounds belongs to the earlier one, without its speaker attending)."""
+        attending: dict = defaultdict(set)
+        for position in read:
+            round_ = rounds[position.round_key]
+            said = position.published_on
+            last_day = round_.end_date or round_.start_date
+            if position.speaker is not None and (not said or round_.start_date <= said <= last_day):
+                attending[position.round_key].add(position.speaker)
+        known = set(
+            TalkRound.participants.through.objects.filter(
+                talkround__in=[rounds[key].pk for key in attending if rounds[key].pk]
+            ).values_list("talkround_id", "official_id")
+        )
+        return {
+            key: new
+            for key, officials in attending.items()
+            if (new := {o for o in officials if (rounds[key].pk, o) not in known})
+        }
+
+    def round_name(self, round_, officials) -> str:
+        names = sorted(self.official_names[o] for o in officials or ())
+        attended = f": {', '.join(names)} attended" if names else ""
+        return f"round {round_.number} of {round_.negotiation.slug} ({round_.start_date}){attended}"
+
+    @staticmethod
+    def source_name(source) -> str:
+        return f"{source.publisher}: {source.title or source.url or 'untitled'}"
 
     # --- lookups, loaded once ---------------------------------------------------------------
 
@@ -149,13 +235,20 @@ class PositionImporter(CountryCells, Importer):
             (i.negotiation_id, i.slug): i for i in Issue.objects.filter(negotiation__in=wanted)
         }
         self.officials: dict[str, list[Official]] = defaultdict(list)
+        self.official_names: dict[int, str] = {}
         for official in Official.objects.select_related("country"):
             self.officials[official_key(official.name)].append(official)
+            self.official_names[official.pk] = official.name
         keys, fields = POSITIONS.key_attnames, POSITIONS.value_attnames
         positions = StatedPosition.objects.filter(round__negotiation__in=wanted)
+        # key -> (pk, values, version)
         self.existing = {
-            row[1 : len(keys) + 1]: (row[0], dict(zip(fields, row[len(keys) + 1 :], strict=True)))
-            for row in positions.values_list("pk", *keys, *fields)
+            row[2 : len(keys) + 2]: (
+                row[0],
+                dict(zip(fields, row[len(keys) + 2 :], strict=True)),
+                row[1],
+            )
+            for row in positions.values_list("pk", "version", *keys, *fields)
         }
 
     # --- one row --------------------------------------------------------------------------------
@@ -169,6 +262,7 @@ class PositionImporter(CountryCells, Importer):
         speaker = self.speaker(row, party)
         issue_slug = self.issue(row, negotiation)
         values = self.plain_values(row)  # statement, stance, target rate, date, confidence
+        version = self.file_version(row)
         source_key = self.source(row, values["stated_on"])
         round_key = None
         if negotiation is not INVALID and number is not INVALID and round_date is not INVALID:
@@ -186,6 +280,7 @@ class PositionImporter(CountryCells, Importer):
             source_key=source_key,
             source_title=row.cells["source_title"],
             source_publisher=row.cells["source_publisher"],
+            version=version,
         )
 
     def negotiation(self, row):
@@ -370,10 +465,14 @@ class PositionImporter(CountryCells, Importer):
                     start_date=self.round_dates[position.round_key][0],
                 )
             if position.issue_key not in issues:
+                slug = position.issue_key[1]
+                chosen = self.options.get("issue_names", {}).get(
+                    issue_option(position.negotiation.slug, slug), ""
+                )
                 issues[position.issue_key] = Issue(
                     negotiation=position.negotiation,
-                    slug=position.issue_key[1],
-                    name=humanize(position.issue_key[1]),
+                    slug=slug,
+                    name=" ".join(chosen.split())[:ISSUE_NAME_LENGTH] or humanize(slug),
                 )
         return rounds, issues
 
@@ -449,7 +548,7 @@ class PositionImporter(CountryCells, Importer):
                 creates.append(values)
                 outcomes.append(RowOutcome(position.line, CREATED, label))
                 continue
-            pk, old = found
+            pk, old, stored_version = found
             # A source about to be created has no pk yet: it differs from any stored one.
             compared = {name: values[name] for name in old}
             compared["source_id"] = source.pk or source if source else None
@@ -457,6 +556,7 @@ class PositionImporter(CountryCells, Importer):
             if changed:
                 updates.append((pk, {name: values[name] for name in old}))
                 columns = tuple(POSITIONS.attnames[name] for name in changed)
+                self.check_version(position.line, pk, stored_version, position.version, columns)
                 outcomes.append(RowOutcome(position.line, UPDATED, label, columns))
             else:
                 outcomes.append(RowOutcome(position.line, UNCHANGED, label))

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import F, Max, Q
 from django.urls import reverse
 
+from changes.models import track_history
+from changes.versions import Versioned
 from tariffs.models import Confidence, Country, TariffLine, rate_in_range, rate_validators
 
 
@@ -20,6 +22,7 @@ class Source(models.Model):
     title = models.CharField(max_length=300, blank=True)
     publisher = models.CharField(max_length=200)
     published_on = models.DateField(null=True, blank=True)
+    history = track_history()
 
     class Meta:
         ordering = ["-published_on", "publisher"]
@@ -53,6 +56,7 @@ class Official(models.Model):
     title = models.CharField(max_length=300, blank=True)
     organization = models.CharField(max_length=200, blank=True)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="officials")
+    history = track_history()
 
     class Meta:
         ordering = ["name"]
@@ -136,6 +140,7 @@ class Negotiation(models.Model):
     summary = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True, editable=False)
     objects = NegotiationQuerySet.as_manager()
+    history = track_history()
 
     class Meta:
         ordering = ["-started_on", "title"]
@@ -187,7 +192,7 @@ class Negotiation(models.Model):
             )
 
 
-class TalkRound(models.Model):
+class TalkRound(Versioned, models.Model):
     """A numbered round of talks. A statement made between two rounds belongs to the
     latest round before it, so "as of round R" covers everything said until R+1."""
 
@@ -206,6 +211,7 @@ class TalkRound(models.Model):
         max_length=10, choices=Confidence.choices, default=Confidence.CONFIRMED
     )
     updated_at = models.DateTimeField(auto_now=True, editable=False)
+    history = track_history(m2m_fields=[participants])
 
     class Meta:
         ordering = ["negotiation", "number"]
@@ -262,6 +268,7 @@ class Milestone(models.Model):
         max_length=10, choices=Confidence.choices, default=Confidence.CONFIRMED
     )
     updated_at = models.DateTimeField(auto_now=True, editable=False)
+    history = track_history()
 
     class Meta:
         ordering = ["negotiation", "date", "title"]
@@ -300,6 +307,7 @@ class Issue(models.Model):
         help_text='For example "all-in rate on cars (MFN 2.5%)".',
     )
     updated_at = models.DateTimeField(auto_now=True, editable=False)
+    history = track_history(m2m_fields=[tariff_lines])
 
     class Meta:
         ordering = ["negotiation", "name"]
@@ -381,7 +389,7 @@ class StatedPositionQuerySet(models.QuerySet):
         return positions
 
 
-class StatedPosition(models.Model):
+class StatedPosition(Versioned, models.Model):
     round = models.ForeignKey(TalkRound, on_delete=models.PROTECT, related_name="positions")
     party = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="positions")
     speaker = models.ForeignKey(
@@ -415,6 +423,7 @@ class StatedPosition(models.Model):
     confidence = models.CharField(max_length=10, choices=Confidence.choices)
     updated_at = models.DateTimeField(auto_now=True, editable=False)
     objects = StatedPositionQuerySet.as_manager()
+    history = track_history()
 
     class Meta:
         ordering = ["round__negotiation", "round__number", "stated_on", "pk"]

@@ -3,6 +3,8 @@ declared in `tariffs.csv_formats`; the engine is `csvport`'s)."""
 
 from dataclasses import dataclass
 
+from changes.bulk import CHANGED, record_history
+from changes.bulk import CREATED as CREATED_ROW
 from csvport.bulk import links_of, replace_links, write_rows
 from csvport.importer import Importer, ModelImporter, changed_fields
 from csvport.parsers import INVALID
@@ -275,7 +277,7 @@ class TariffMeasureImporter(CountryCells, Importer):
 
     def write(self, to_write, existing, progress) -> None:
         importers = {measure.importer for _, measure, _ in to_write}
-        write_rows(
+        created, _ = write_rows(
             TariffMeasure,
             [
                 {"importer_id": m.importer, "name": m.name, **m.values}
@@ -284,6 +286,7 @@ class TariffMeasureImporter(CountryCells, Importer):
             ],
             [(pk, m.values) for pk, m, _ in to_write if pk],
             progress,
+            history=False,
         )
         pks = {
             (importer, name): pk
@@ -300,6 +303,9 @@ class TariffMeasureImporter(CountryCells, Importer):
                     for pk, keys in links.items()
                 }
             replace_links(TariffMeasure, name, links)
+        # After the relations: the history keeps each measure with its lines and partners.
+        record_history(TariffMeasure, [row.pk for row in created], history_type=CREATED_ROW)
+        record_history(TariffMeasure, [pk for pk, _, _ in to_write if pk], history_type=CHANGED)
 
 
 class TradeValueImporter(CountryCells, Importer):

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.query_utils import DeferredAttribute
 
+from changes.models import track_history
 from tariffs.hs import normalize_hs_code, validate_hs_code
 
 MAX_RATE = Decimal("1000")
@@ -45,6 +46,12 @@ class Country(models.Model):
     name = models.CharField(max_length=100)
     is_bloc = models.BooleanField(
         "customs union or bloc", default=False, help_text="For example the European Union."
+    )
+    aliases = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Other names people search for, separated by a vertical bar: the official "
+        "name, short forms (Korea, South Korea, UK, US).",
     )
 
     class Meta:
@@ -113,6 +120,7 @@ class TariffLine(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True, editable=False)
     objects = TariffLineQuerySet.as_manager()
+    history = track_history()
 
     class Meta:
         ordering = ["importer__code", "hs_code"]
@@ -224,6 +232,7 @@ class TariffMeasure(models.Model):
     note = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True, editable=False)
     objects = TariffMeasureQuerySet.as_manager()
+    history = track_history(m2m_fields=[lines, partners, displaces])
 
     class Meta:
         ordering = ["importer__code", "in_force_from", "name"]
@@ -310,6 +319,7 @@ class TradeValue(models.Model):
     note = models.TextField(blank=True, help_text="Caveats: scope, basis, cross-checks.")
     updated_at = models.DateTimeField(auto_now=True, editable=False)
     objects = TradeValueQuerySet.as_manager()
+    history = track_history()
 
     class Meta:
         ordering = ["importer__code", "partner__code", "line__hs_code", "-year"]

@@ -17,6 +17,7 @@ POSITION = {
     "source_title": "Round 2 in Washington",
     "source_publisher": "Example News",
     "published_on": "2025-05-02",
+    "version": "",  # a new position; an export gives each row's version
 }
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from django.db import models, transaction
 
+from changes.models import ChangeKind
+from changes.scope import change_set
 from csvport.importer import plan_file
 from csvport.plans import CREATED, OUTCOMES, UPDATED, ImportRefused
 from csvport.reading import COMMAND_MAX_BYTES
@@ -57,7 +59,7 @@ def load_demo() -> dict[str, int]:
     "<model, plural>.<outcome>" ("officials.created"), every model and outcome present.
     """
     counts = {count_key(model, outcome): 0 for model in MODELS for outcome in OUTCOMES}
-    with transaction.atomic():
+    with transaction.atomic(), change_set(kind=ChangeKind.DEMO, username="load_demo") as scope:
         for importer in IMPORTERS:
             path = CSV_FILES[importer.format.name]
             plan = plan_file(importer, path.read_bytes(), max_bytes=COMMAND_MAX_BYTES)
@@ -73,6 +75,7 @@ def load_demo() -> dict[str, int]:
             for related in plan.related:
                 counts[count_key(related.model, CREATED)] += related.created
                 counts[count_key(related.model, UPDATED)] += related.updated
+        scope.summary = "The demo data: the 2025 U.S. tariff talks with Japan, the U.K. and the EU."
     return counts
 
 

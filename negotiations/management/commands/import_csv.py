@@ -7,11 +7,15 @@ party: …`), then writes everything in one transaction, or nothing: a refused f
 with status 1. Progress goes to stderr, so the preview can be piped or diffed.
 """
 
+import getpass
 import time
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from changes.models import ChangeKind
+from changes.scope import change_set
 from csvport.importer import plan_file
 from csvport.plans import PROGRESS_EVERY, ImportRefused, Plan
 from csvport.reading import COMMAND_MAX_BYTES, size_problem
@@ -40,10 +44,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="print the preview and write nothing"
         )
+        parser.add_argument(
+            "--user",
+            help="the account the history records as having made the change (default: "
+            "the operating-system user running the command)",
+        )
 
-    def handle(self, *args, kind, file, dry_run, verbosity, **options):
+    def handle(self, *args, kind, file, dry_run, verbosity, user, **options):
         self.verbosity = verbosity
         importer = KINDS[kind]
+        account = self.account(user)
         path = Path(file)
         try:
             size = path.stat().st_size
@@ -62,18 +72,25 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write("Dry run: nothing was written.")
             return
+        who = {"user": account} if account else {"username": f"{getpass.getuser()} (command line)"}
         try:
-            plan.apply(progress=self.progress)
+            with change_set(kind=ChangeKind.IMPORT, name=path.name, **who) as scope:
+                plan.apply(progress=self.progress)
+                scope.summary = plan.outcome(path.name)
         except ImportRefused as refusal:
             for problem in refusal.problems:
                 self.stdout.write(str(problem))
             raise CommandError(self.refusal(path.name, plan)) from None
-        related = plan.related_summary()
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Imported {path.name}: {plan.summary()}" + (f"; {related}." if related else ".")
-            )
-        )
+        self.stdout.write(self.style.SUCCESS(plan.outcome(path.name)))
+
+    @staticmethod
+    def account(username):
+        if username is None:
+            return None
+        found = get_user_model().objects.filter(username=username).first()
+        if found is None:
+            raise CommandError(f"There is no user “{username}”; nothing was read or written.")
+        return found
 
     def print_preview(self, name: str, plan: Plan) -> None:
         related = plan.related_summary()
@@ -81,6 +98,11 @@ class Command(BaseCommand):
         self.stdout.write(plan.summary() + (f"; {related}." if related else "."))
         for note in plan.notes:
             self.stdout.write(f"note: {note}")
+        for related in plan.related:
+            for name in related.created_names:
+                self.stdout.write(f"new {related.noun}: {name}")
+            for name in related.updated_names:
+                self.stdout.write(f"changed {related.noun}: {name}")
         if plan.problems:
             self.stdout.write(
                 self.style.ERROR(f"{plural(len(plan.problems), 'problem')}; nothing was written:")
