@@ -24,9 +24,13 @@ class Versioned(models.Model):
 
     def save(self, *args, **kwargs):
         # Whoever saves (a form, a restore from the history, a shell), a page opened
-        # before this save must see it as stale; so the row itself counts its saves.
+        # before this save must see it as stale; so the row itself counts its saves,
+        # from the stored count (a restored old version carries an old one).
         if not self._state.adding:
-            self.version += 1
+            stored = (
+                type(self)._default_manager.filter(pk=self.pk).values_list("version", flat=True)
+            )
+            self.version = (stored.first() or self.version) + 1
         super().save(*args, **kwargs)
 
 
@@ -59,27 +63,33 @@ def conflict_message(instance, version: int) -> str:
     )
 
 
-class VersionedForm(forms.ModelForm):
-    """A model form that carries the version it was made from and refuses a stale save."""
+VERSION_FIELD = "version_seen"
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+class VersionedForm(forms.ModelForm):
+    """A model form that carries the version it was made from (`version_seen`, a hidden
+    field: put it in the admin's fieldsets) and refuses a stale save."""
+
+    version_seen = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
-            self.fields["version"].initial = self.instance.version
+            self.fields[VERSION_FIELD].initial = self.instance.version
 
     @property
     def changed_data(self):
+        if getattr(self, "untouched", False):
+            return []
         # The version is what the form was made from, not a change the editor made.
-        return [name for name in super().changed_data if name != "version"]
+        return [name for name in super().changed_data if name != VERSION_FIELD]
 
     def clean(self):
         cleaned = super().clean()
         instance = self.instance
         if instance.pk is None or not self.has_changed():
             return cleaned
-        seen = cleaned.get("version")
+        seen = cleaned.get(VERSION_FIELD)
         model = type(instance)
         rows = model._default_manager.filter(pk=instance.pk)
         if connections[router.db_for_write(model)].in_atomic_block:
@@ -94,6 +104,33 @@ class VersionedForm(forms.ModelForm):
         if seen is None:
             seen = instance.version
         if seen != current:
+            if self.untouched_since(seen):
+                # Someone else changed the row; this editor did not: keep theirs.
+                self.untouched = True
+                return cleaned
             instance.version = current
             raise forms.ValidationError(conflict_message(instance, seen), code="stale")
         return cleaned
+
+    def untouched_since(self, seen: int) -> bool:
+        """Whether the posted values are those of version `seen`, as the form showed it:
+        the editor changed nothing in it (only the database moved on)."""
+        history = getattr(self.instance, "history", None)
+        record = history and history.filter(version=seen).order_by("-history_id").first()
+        if record is None:
+            return False
+        shown = record.instance
+        meta = self.instance._meta
+        for name, field in self.fields.items():
+            try:
+                model_field = meta.get_field(name)
+            except Exception:  # a form field of its own, such as the version
+                continue
+            if model_field.many_to_many:
+                target = f"{model_field.m2m_reverse_field_name()}_id"
+                initial = [getattr(row, target) for row in getattr(record, name).all()]
+            else:
+                initial = model_field.value_from_object(shown)
+            if field.has_changed(initial, self[name].data):
+                return False
+        return True

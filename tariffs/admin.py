@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.db import models
+from django.db.models import Case, IntegerField, Q, Value, When
 
+from changes.admin import HistoryAdmin
 from csvport.admin_import import CsvImportAdmin
 from tariffs.hs import normalize_hs_code
 from tariffs.importers import TariffLineImporter, TariffMeasureImporter
@@ -9,13 +11,31 @@ from tariffs.models import Country, TariffLine, TariffMeasure, TradeValue
 
 @admin.register(Country)
 class CountryAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "is_bloc"]
+    list_display = ["code", "name", "is_bloc", "aliases"]
     list_filter = ["is_bloc"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "aliases"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Countries by their usual names ("Korea", "UK", "EU"), the one meant first: a
+        code, name or alias equal to the term before those merely containing it."""
+        results, duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            exact = (
+                Q(code__iexact=term)
+                | Q(name__iexact=term)
+                | Q(aliases__iexact=term)
+                | Q(aliases__istartswith=f"{term} | ")
+                | Q(aliases__icontains=f" | {term} | ")
+                | Q(aliases__iendswith=f" | {term}")
+            )
+            rank = Case(When(exact, then=Value(0)), default=Value(1), output_field=IntegerField())
+            results = results.annotate(search_rank=rank).order_by("search_rank", "name")
+        return results, duplicates
 
 
 @admin.register(TariffLine)
-class TariffLineAdmin(CsvImportAdmin, admin.ModelAdmin):
+class TariffLineAdmin(CsvImportAdmin, HistoryAdmin):
     csv_importer = TariffLineImporter
     list_display = ["hs_code", "description", "importer", "base_rate_pct"]
     list_filter = [("importer", admin.RelatedOnlyFieldListFilter)]
@@ -31,7 +51,7 @@ class TariffLineAdmin(CsvImportAdmin, admin.ModelAdmin):
 
 
 @admin.register(TariffMeasure)
-class TariffMeasureAdmin(CsvImportAdmin, admin.ModelAdmin):
+class TariffMeasureAdmin(CsvImportAdmin, HistoryAdmin):
     csv_importer = TariffMeasureImporter
     list_display = [
         "name",
@@ -56,7 +76,7 @@ class TariffMeasureAdmin(CsvImportAdmin, admin.ModelAdmin):
 
 
 @admin.register(TradeValue)
-class TradeValueAdmin(admin.ModelAdmin):
+class TradeValueAdmin(HistoryAdmin):
     list_display = ["importer", "goods", "partner", "year", "value_usd", "confidence"]
     list_filter = ["year", "confidence", ("partner", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["line__hs_code", "line__description", "importer__code", "partner__code"]

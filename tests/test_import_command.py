@@ -154,6 +154,7 @@ def test_a_dry_run_prints_the_preview_and_writes_nothing(tmp_path, demo):
     assert out.splitlines() == [
         "positions.csv: 1 valid row.",
         "1 position to create, 0 to update, 0 unchanged; also 1 source to create.",
+        "new source: Example News: Round 2 in Washington",
         "Dry run: nothing was written.",
     ]
     assert err == ""  # a small file needs no progress
