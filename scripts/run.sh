@@ -14,7 +14,8 @@ fi
 ensure_venv requirements.txt
 
 "$PY" manage.py migrate --noinput
-# load_demo must be idempotent: it runs on every `make run`.
+# Loads the demo into an empty database only: on every later start it says so and changes
+# nothing, so what an editor saved is never overwritten (`load_demo --reset` puts it back).
 "$PY" manage.py load_demo
 
 cat <<MSG

@@ -35,3 +35,25 @@ def test_an_editor_logs_in_and_reaches_the_round_form(monkeypatch, client):
     assert client.login(username="hana", password="tariff-talks-editor-2025")
     assert client.get("/admin/negotiations/talkround/add/").status_code == 200
     assert client.get("/admin/auth/user/").status_code == 403
+
+
+def test_create_editor_refuses_an_existing_user_and_changes_nothing(monkeypatch):
+    monkeypatch.setenv("EDITOR_PASSWORD", "tariff-talks-editor-2025")
+    call_command("create_editor", "hana")
+    monkeypatch.setenv("EDITOR_PASSWORD", "another-long-password-2026")
+
+    with pytest.raises(CommandError, match="A user “hana” exists already; nothing changed"):
+        call_command("create_editor", "hana")
+
+    assert get_user_model().objects.get(username="hana").check_password("tariff-talks-editor-2025")
+
+
+def test_reset_password_gives_an_existing_user_a_new_password(monkeypatch):
+    get_user_model().objects.create_user("hana", password="old-password-of-hana")
+    monkeypatch.setenv("EDITOR_PASSWORD", "another-long-password-2026")
+
+    call_command("create_editor", "hana", "--reset-password")
+
+    user = get_user_model().objects.get(username="hana")
+    assert user.check_password("another-long-password-2026")
+    assert user.is_staff and user.groups.filter(name="Editors").exists()

@@ -56,7 +56,7 @@ def test_the_demo_loads_and_serves_on_sqlite(sqlite_env):
     again = manage("load_demo", env=sqlite_env)
     pages = python("-c", CHECK_PAGES, env=sqlite_env, timeout=120)
 
-    assert again.returncode == 0 and "0 created, 0 updated" in again.stdout
+    assert again.returncode == 0 and "the demo data was not loaded" in again.stdout
     assert pages.returncode == 0, pages.stderr
     assert pages.stdout.split("\n")[:2] == [
         "/ 200",

@@ -13,6 +13,7 @@ from csvport.plans import CREATED, UPDATED
 from negotiations.demo import loader
 from negotiations.demo.loader import MODELS, DemoDataError, count_key, load_demo
 from negotiations.models import Negotiation, Official, TalkRound
+from tariffs.models import Country
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +141,7 @@ def test_a_bad_position_row_is_named_and_nothing_is_written(
     assert Negotiation.objects.count() == 0
 
 
-def test_the_command_prints_counts_per_model_and_changes_nothing_the_second_time():
+def test_the_command_prints_counts_per_model_and_leaves_a_database_with_data_alone():
     first, second = StringIO(), StringIO()
 
     call_command("load_demo", stdout=first)
@@ -148,8 +149,35 @@ def test_the_command_prints_counts_per_model_and_changes_nothing_the_second_time
 
     assert "officials: 16 created, 0 updated, 0 unchanged" in first.getvalue()
     assert "stated positions: 67 created, 0 updated, 0 unchanged" in first.getvalue()
-    assert "officials: 0 created, 0 updated, 16 unchanged" in second.getvalue()
-    assert "nothing changed" in second.getvalue()
+    assert second.getvalue().startswith(
+        "The database already holds talks or tariff data (16 officials, 55 sources, "
+    )
+    assert "the demo data was not loaded and nothing changed" in second.getvalue()
+    assert "manage.py load_demo --reset" in second.getvalue()
+
+
+def test_an_editors_change_survives_load_demo_and_reset_puts_the_demo_back():
+    call_command("load_demo", stdout=StringIO())
+    bessent = Official.objects.get(name="Scott Bessent")
+    Official.objects.filter(pk=bessent.pk).update(title="Edited by an editor")
+
+    call_command("load_demo", stdout=StringIO())
+    assert Official.objects.get(pk=bessent.pk).title == "Edited by an editor"
+
+    out = StringIO()
+    call_command("load_demo", "--reset", stdout=out)
+    assert Official.objects.get(pk=bessent.pk).title.startswith("Secretary of the Treasury")
+    assert "officials: 0 created, 1 updated, 15 unchanged" in out.getvalue()
+
+
+def test_any_talks_data_counts_as_not_empty():
+    Official.objects.create(name="Someone", country=Country.objects.get(code="JPN"))
+    out = StringIO()
+
+    call_command("load_demo", stdout=out)
+
+    assert "(1 official)" in out.getvalue()
+    assert Negotiation.objects.count() == 0
 
 
 def test_the_command_fails_with_a_clear_message_on_bad_data(tmp_path, monkeypatch):

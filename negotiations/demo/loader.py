@@ -79,5 +79,16 @@ def load_demo() -> dict[str, int]:
     return counts
 
 
+def rows_held() -> str:
+    """What the database already holds of the kinds the demo loads ("3 negotiations,
+    16 officials"), or "" when it holds none of them."""
+    held = [(model, model._default_manager.count()) for model in MODELS]
+    return ", ".join(
+        f"{count:,} {model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural}"
+        for model, count in held
+        if count
+    )
+
+
 def count_key(model: type[models.Model], outcome: str) -> str:
     return f"{model._meta.verbose_name_plural}.{outcome}"
