@@ -9,11 +9,15 @@ library still does: the upload form, keeping the file between preview and confir
 confirm form, permissions, the admin log and the Import button on the change list.
 """
 
+from operator import itemgetter
+
+from django import forms
 from django.contrib import messages
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 from import_export.fields import Field
@@ -24,15 +28,17 @@ from import_export.results import Result, RowResult
 
 from changes.models import ChangeKind
 from changes.scope import change_set
+from csvport.formats import Column
 from csvport.importer import plan_file
 from csvport.plans import CREATED, UNCHANGED, UPDATED, ImportRefused, Plan
 from csvport.problems import Problem
 from csvport.reading import ADMIN_MAX_BYTES, MB, size_problem
 from csvport.session_storage import SessionFileStorage
+from csvport.writing import csv_lines, csv_response
 
 TOO_LARGE_HINT = (
     "split it into smaller files, or have an operator load it with "
-    "`manage.py import_csv`, which takes larger ones."
+    "“manage.py import_csv”, which takes larger ones."
 )
 # The preview lists this many errors and changed rows; the command lists them all.
 SHOWN = 1000
@@ -129,6 +135,7 @@ class ImporterResource(Resource):
                 dataset.data,
                 max_bytes=ADMIN_MAX_BYTES,
                 too_large_hint=TOO_LARGE_HINT,
+                options=kwargs.get("options"),
             )
         file_name = kwargs.get("file_name", "") or "the file"
         if not dry_run and not plan.refused:
@@ -164,6 +171,9 @@ class CsvImportForm(ImportForm):
         self.fields["import_file"].widget.attrs["accept"] = ".csv,text/csv"
         # An empty file gets the importer's answer, like every other bad file.
         self.fields["import_file"].allow_empty_file = True
+        # CSV is the only format: nothing to choose.
+        self.fields["format"].widget = forms.HiddenInput()
+        self.fields["format"].initial = "0"
 
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
@@ -189,6 +199,20 @@ class CsvImportAdmin(ImportMixin):
     def get_import_formats(self):
         return [CsvUpload]
 
+    def get_import_data_kwargs(self, **kwargs):
+        """The editor's choices on the preview (the names of new issues), for the importer."""
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        request = kwargs.get("request")
+        if request is not None and request.method == "POST" and "confirm" in request.POST:
+            kwargs["options"] = {
+                "issue_names": {
+                    key: value
+                    for key, value in request.POST.items()
+                    if key.startswith("issue_name:")
+                }
+            }
+        return kwargs
+
     def get_import_resource_classes(self, request):
         return [resource_for(self.csv_importer)]
 
@@ -197,12 +221,55 @@ class CsvImportAdmin(ImportMixin):
         wanted = [f"{opts.app_label}.{action}_{opts.model_name}" for action in ("add", "change")]
         return request.user.has_perms([*wanted, *self.csv_import_extra_permissions])
 
+    def get_urls(self):
+        prefix = f"{self.model._meta.app_label}_{self.model._meta.model_name}"
+        return [
+            path(
+                "import/template.csv",
+                self.admin_site.admin_view(self.template_csv),
+                name=f"{prefix}_import_template",
+            ),
+            path(
+                "import/current.csv",
+                self.admin_site.admin_view(self.current_csv),
+                name=f"{prefix}_import_current",
+            ),
+            *super().get_urls(),
+        ]
+
+    def template_csv(self, request):
+        """The format's header and its example row: a file to fill in."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        csv_format = self.csv_importer.format
+        columns = [Column(c.name, value=itemgetter(c.name)) for c in csv_format.columns]
+        return csv_response(f"{csv_format.name}-template.csv", columns, [csv_format.examples()])
+
+    def current_csv(self, request):
+        """Every row of the model in the format, as an import reads it back."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        csv_format = self.csv_importer.format
+        rows = csv_format.current_rows(csv_format.model._default_manager.all())
+        return csv_response(f"{csv_format.name}.csv", csv_format.export_columns(), rows)
+
     def get_import_context_data(self, **kwargs):
+        csv_format = self.csv_importer.format
+        prefix = (
+            f"{self.admin_site.name}:{self.model._meta.app_label}_{self.model._meta.model_name}"
+        )
+        by_name = [Column(c.name, value=itemgetter(c.name)) for c in csv_format.columns]
+        header, example = list(csv_lines(by_name, [csv_format.examples()]))
         return {
             **super().get_import_context_data(**kwargs),
             "csv_import": {
-                "noun": self.csv_importer.format.noun,
+                "noun": csv_format.noun,
+                "what": csv_format.what,
                 "limit_mb": ADMIN_MAX_BYTES // MB,
+                "columns": csv_format.columns,
+                "example": (header + example).strip(),
+                "template_url": reverse(f"{prefix}_import_template"),
+                "current_url": reverse(f"{prefix}_import_current"),
             },
         }
 

@@ -34,6 +34,10 @@ class Column:
     rule: str = ""
     example: str = ""
     optional: bool = False  # a file may leave it out
+    # A column listing several related rows (`participants__name`): how the export joins them.
+    separator: str = " "
+    # For a column stored nowhere: what an export of the current data writes in it.
+    export_path: str = ""
 
     def __post_init__(self):
         if self.value is None and self.field:
@@ -112,6 +116,48 @@ class CsvFormat:
         PostgreSQL) a chunk at a time: building model instances would cost most of a
         large export (16 s against 3 s for 100,000 positions)."""
         return queryset.values(*self.fields).iterator(chunk_size=chunk_size)
+
+    def current_rows(self, queryset) -> Iterator[dict]:
+        """The rows of `queryset` in this format, as an import reads them back: a column
+        listing related rows (a round's participants) joined with its separator."""
+        meta = queryset.model._meta
+        listed = [
+            column
+            for column in self.columns
+            if (column.field and meta.get_field(column.target).many_to_many)
+            or (not column.field and column.export_path)
+        ]
+        if not listed:
+            blank = {column.name: None for column in self.columns if not column.field}
+            for row in self.values(queryset):
+                yield {**row, **blank}
+            return
+        single = [c.field for c in self.columns if c.field and c not in listed]
+        rows = list(queryset.values("pk", *single))
+        pks = [row["pk"] for row in rows]
+        for column in listed:
+            path = column.field or column.export_path
+            joined: dict = {}
+            related = queryset.model._default_manager.filter(pk__in=pks)
+            for pk, value in related.values_list("pk", path).order_by("pk", path).distinct():
+                if value is not None:
+                    joined.setdefault(pk, []).append(str(value))
+            for row in rows:
+                row[column.field or column.name] = column.separator.join(joined.get(row["pk"], []))
+        for row in rows:
+            yield {
+                column.field or column.name: row.get(column.field or column.name)
+                for column in self.columns
+            }
+
+    def export_columns(self) -> tuple[Column, ...]:
+        """The columns reading `current_rows`: each by its field, or its name."""
+        return tuple(
+            column
+            if column.field
+            else Column(column.name, value=itemgetter(column.name), numeric=column.numeric)
+            for column in self.columns
+        )
 
     # --- import: where each column goes ---------------------------------------------------------
 

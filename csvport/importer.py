@@ -301,7 +301,7 @@ class ModelImporter(Importer):
             self.error(
                 row,
                 column.name,
-                f"`{value}` names more than one {related._meta.verbose_name}: "
+                f"“{value}” names more than one {related._meta.verbose_name}: "
                 "choose it in the admin instead.",
             )
             return INVALID
@@ -313,11 +313,11 @@ class ModelImporter(Importer):
     def unknown(self, row: Row, column: Column, value, table: dict) -> None:
         related = self.format.model._meta.get_field(column.target).related_model._meta
         match = closest(self.lookup_keys.get(column.name, str)(value), table)
-        suggestion = f"; did you mean `{self.spelled[column.name][match]}`?" if match else "."
+        suggestion = f"; did you mean “{self.spelled[column.name][match]}”?" if match else "."
         self.error(
             row,
             column.name,
-            f"there is no {related.verbose_name} `{value}` (add it in the admin, or import "
+            f"there is no {related.verbose_name} “{value}” (add it in the admin, or import "
             f"the {related.verbose_name_plural} first){suggestion}",
         )
 

@@ -59,7 +59,7 @@ def iso_date(cell: str, column: str) -> date | None:
     except ValueError:
         pass
     raise CellError(
-        f"`{cell}` is not a date: write it YYYY-MM-DD, such as 2025-05-01 (a spreadsheet "
+        f"“{cell}” is not a date: write it YYYY-MM-DD, such as 2025-05-01 (a spreadsheet "
         "may have reformatted the column; format it as text)."
     )
 
@@ -88,11 +88,11 @@ def rate(*, maximum: Decimal, decimals: int = 3, required: bool = False) -> Pars
                 if _DECIMAL_COMMA.match(number)
                 else " such as 2.5"
             )
-            raise CellError(f"`{cell}` is not a rate: write a number of percent{hint}.")
+            raise CellError(f"“{cell}” is not a rate: write a number of percent{hint}.")
         if not 0 <= value <= maximum:
-            raise CellError(f"`{cell}` is not a rate between 0 and {maximum:f} percent.")
+            raise CellError(f"“{cell}” is not a rate between 0 and {maximum:f} percent.")
         if value != value.quantize(step):
-            raise CellError(f"`{cell}` has more than {decimals} decimals.")
+            raise CellError(f"“{cell}” has more than {decimals} decimals.")
         return value
 
     return parse
@@ -109,7 +109,7 @@ def choice(choices: Sequence[str], *, required: bool = True) -> Parser:
         if not cell:
             raise CellError(f"{column} is empty; write one of: {', '.join(choices)}.")
         raise CellError(
-            f"`{cell}` is not a {column}{did_you_mean(key, choices)} "
+            f"“{cell}” is not a {column}{did_you_mean(key, choices)} "
             f"(one of: {', '.join(choices)})."
         )
 
@@ -136,7 +136,7 @@ def url(*, max_length: int, required: bool = False) -> Parser:
                 raise CellError(f"{column} is empty; write a full http:// or https:// URL.")
             return ""
         if not _is_url(cell):
-            raise CellError(f"`{cell}` is not a web address: write a full http:// or https:// URL.")
+            raise CellError(f"“{cell}” is not a web address: write a full http:// or https:// URL.")
         if len(cell) > max_length:
             raise CellError(f"the URL is too long: {len(cell):,} characters, at most {max_length}.")
         return cell
@@ -167,7 +167,7 @@ def yes_no(cell: str, column: str) -> bool:
         return True
     if key in {"no", "n", "false", "0", ""}:
         return False
-    raise CellError(f"`{cell}` is not yes or no.")
+    raise CellError(f"“{cell}” is not yes or no.")
 
 
 def codes(cell: str, column: str) -> list[str]:

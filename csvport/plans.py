@@ -39,9 +39,16 @@ class Related:
     # New rows whose name the editor may change before confirming: (form key, name).
     editable_names: list[tuple[str, str]] = field(default_factory=list)
 
+    # A class: templates would call it.
+    do_not_call_in_templates = True
+
     @property
     def noun(self) -> str:
         return str(self.model._meta.verbose_name)
+
+    @property
+    def plural(self) -> str:
+        return str(self.model._meta.verbose_name_plural)
 
 
 class ImportRefused(Refused):

@@ -368,7 +368,7 @@ def check_header(names: list[str], csv_format: CsvFormat, line: int = 1):
             problems.append(
                 Problem(
                     line=line,
-                    message=f"the column `{name}` appears twice (header cells {seen[name]} "
+                    message=f"the column “{name}” appears twice (header cells {seen[name]} "
                     f"and {index}).",
                 )
             )
@@ -387,17 +387,17 @@ def check_header(names: list[str], csv_format: CsvFormat, line: int = 1):
         if guess:
             suggested.add(guess)
             problems.append(
-                Problem(line=line, message=f"`{name}` is not a column; did you mean `{guess}`?")
+                Problem(line=line, message=f"“{name}” is not a column; did you mean “{guess}”?")
             )
         else:
             problems.append(
                 Problem(
                     line=line,
-                    message=f"`{name}` is not a column of the {what} format; remove it "
+                    message=f"“{name}” is not a column of the {what} format; remove it "
                     f"(the columns are {', '.join(columns)}).",
                 )
             )
     for column in missing:
         if column not in suggested:
-            problems.append(Problem(line=line, message=f"the column `{column}` is missing."))
+            problems.append(Problem(line=line, message=f"the column “{column}” is missing."))
     return problems

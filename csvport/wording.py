@@ -19,7 +19,7 @@ def closest(value: str, candidates: Iterable[str]) -> str | None:
 
 def did_you_mean(value: str, candidates: Iterable[str], otherwise: str = "") -> str:
     match = closest(value, candidates)
-    return f"; did you mean `{match}`?" if match else otherwise
+    return f"; did you mean “{match}”?" if match else otherwise
 
 
 def name_key(text: str) -> str:

@@ -17,7 +17,15 @@ from negotiations.forms_admin import (
     TalkRoundForm,
     officials_of,
 )
-from negotiations.importers import PositionImporter
+from negotiations.importers import (
+    IssueImporter,
+    MilestoneImporter,
+    NegotiationImporter,
+    OfficialImporter,
+    PositionImporter,
+    RoundImporter,
+    SourceImporter,
+)
 from negotiations.models import (
     Issue,
     Milestone,
@@ -32,7 +40,8 @@ from tariffs.models import Country
 
 
 @admin.register(Source)
-class SourceAdmin(HistoryAdmin):
+class SourceAdmin(CsvImportAdmin, HistoryAdmin):
+    csv_importer = SourceImporter
     list_display = ["publisher", "title", "published_on", "url"]
     list_filter = ["publisher"]
     search_fields = ["url", "title", "publisher"]
@@ -40,7 +49,8 @@ class SourceAdmin(HistoryAdmin):
 
 
 @admin.register(Official)
-class OfficialAdmin(HistoryAdmin):
+class OfficialAdmin(CsvImportAdmin, HistoryAdmin):
+    csv_importer = OfficialImporter
     list_display = ["name", "native_name", "title", "organization", "country"]
     list_filter = [("country", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "native_name", "title", "organization"]
@@ -64,7 +74,8 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Negotiation)
-class NegotiationAdmin(HistoryAdmin):
+class NegotiationAdmin(CsvImportAdmin, HistoryAdmin):
+    csv_importer = NegotiationImporter
     form = NegotiationForm
     list_display = ["title", "party_a", "party_b", "status", "started_on", "round_count"]
     list_filter = ["status"]
@@ -174,7 +185,8 @@ def speaker_choices(officials) -> list:
 
 
 @admin.register(TalkRound)
-class TalkRoundAdmin(HistoryAdmin):
+class TalkRoundAdmin(CsvImportAdmin, HistoryAdmin):
+    csv_importer = RoundImporter
     form = TalkRoundForm
     list_display = ["__str__", "negotiation", "number", "start_date", "location", "positions"]
     list_filter = ["negotiation", "confidence"]
@@ -341,7 +353,8 @@ class TalkRoundAdmin(HistoryAdmin):
 
 
 @admin.register(Issue)
-class IssueAdmin(HistoryAdmin):
+class IssueAdmin(CsvImportAdmin, HistoryAdmin):
+    csv_importer = IssueImporter
     list_display = ["name", "slug", "negotiation", "sector", "covers_all_goods"]
     list_filter = ["negotiation", "sector", "covers_all_goods"]
     search_fields = ["name", "slug", "sector", "negotiation__slug", "negotiation__title"]
@@ -350,7 +363,8 @@ class IssueAdmin(HistoryAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(HistoryAdmin):
+class MilestoneAdmin(CsvImportAdmin, HistoryAdmin):
+    csv_importer = MilestoneImporter
     list_display = ["date", "kind", "title", "negotiation", "confidence"]
     list_filter = ["kind", "confidence", "negotiation"]
     search_fields = ["title", "negotiation__title"]

@@ -53,7 +53,7 @@ def round_number(cell: str, column: str) -> int:
     if not cell:
         raise CellError(f"{column} is empty; write the round's number, such as 2.")
     if not (cell.isascii() and cell.isdigit()) or not 1 <= int(cell) <= MAX_ROUND:
-        raise CellError(f"`{cell}` is not a round number: write a whole number such as 2.")
+        raise CellError(f"“{cell}” is not a round number: write a whole number such as 2.")
     return int(cell)
 
 
@@ -67,7 +67,7 @@ def slug_column(name: str, *, max_length: int, what: str, example: str, rule: st
             )
         if not SLUG_RE.match(cell):
             raise CellError(
-                f"`{cell}` is not a slug: use letters, digits and hyphens only, such as {example}."
+                f"“{cell}” is not a slug: use letters, digits and hyphens only, such as {example}."
             )
         return cell
 
@@ -106,7 +106,7 @@ POSITION_COLUMNS = (
         field="round__number",
         numeric=True,
         parse=round_number,
-        rule="round number; the round is created if missing and `round_date` is given",
+        rule="round number; the round is created if missing and “round_date” is given",
         example="2",
     ),
     date_column(
@@ -211,7 +211,7 @@ NEGOTIATION_COLUMNS = (
     date_column("started_on", example="2025-04-07"),
     date_column(
         "concluded_on",
-        rule="ISO date; may be empty; not before `started_on`",
+        rule="ISO date; may be empty; not before “started_on”",
         example="2025-07-22",
     ),
     text_column("summary", example="U.S.–Japan Agreement of July 22, 2025; EO 14345."),
@@ -280,13 +280,14 @@ ROUND_COLUMNS = (
         example="2",
     ),
     date_column("start_date", required="write the round's first day.", example="2025-05-01"),
-    date_column("end_date", rule="ISO date; empty for a one-day round; not before `start_date`"),
+    date_column("end_date", rule="ISO date; empty for a one-day round; not before “start_date”"),
     text_column("location", max_length=200, example="Washington, D.C."),
     Column(
         "participants",
         field="participants__name",
+        separator=" | ",
         parse=names("|"),
-        rule="names of existing officials, separated by ` | ` (import the officials "
+        rule="names of existing officials, separated by “ | ” (import the officials "
         "first); they replace the round's participants",
         example="Ryosei Akazawa | Scott Bessent",
     ),
@@ -332,8 +333,8 @@ ISSUE_COLUMNS = (
         "covers_all_goods",
         field="covers_all_goods",
         parse=yes_no,
-        rule="`yes` for a tariff on all goods (target rates are then the rate of a good "
-        "with a 0% MFN rate), else `no` or empty",
+        rule="“yes” for a tariff on all goods (target rates are then the rate of a good "
+        "with a 0% MFN rate), else “no” or empty",
         example="no",
     ),
     text_column(
@@ -345,15 +346,16 @@ ISSUE_COLUMNS = (
     Column(
         "lines_importer",
         parse=optional_country_code,
-        rule="ISO 3166-1 alpha-3 code of the country whose tariff lines `lines` names; "
-        "empty when `lines` is",
+        export_path="tariff_lines__importer__code",
+        rule="ISO 3166-1 alpha-3 code of the country whose tariff lines “lines” names; "
+        "empty when “lines” is",
         example="USA",
     ),
     Column(
         "lines",
         field="tariff_lines__hs_code",
         parse=codes,
-        rule="HS codes of existing lines of `lines_importer`, separated by spaces (import "
+        rule="HS codes of existing lines of “lines_importer”, separated by spaces (import "
         "the lines first); they replace the issue's lines",
         example="8703",
     ),

@@ -291,7 +291,7 @@ class PositionImporter(CountryCells, Importer):
             self.error(
                 row,
                 "negotiation",
-                f"there is no negotiation `{slug}`{did_you_mean(slug, self.negotiations)} "
+                f"there is no negotiation “{slug}”{did_you_mean(slug, self.negotiations)} "
                 "(a new negotiation is added in the admin first).",
             )
             return INVALID
@@ -349,7 +349,7 @@ class PositionImporter(CountryCells, Importer):
             self.error(
                 row,
                 "party",
-                f"unknown country `{row.cells['party']}`: the parties to {negotiation.slug} "
+                f"unknown country “{row.cells['party']}”: the parties to {negotiation.slug} "
                 f"are {negotiation.party_a.code} and {negotiation.party_b.code}.",
             )
             return INVALID
@@ -384,8 +384,8 @@ class PositionImporter(CountryCells, Importer):
             self.error(
                 row,
                 "speaker",
-                f"no official named `{name}`"
-                + (f" (did you mean `{match}`?)" if match else "")
+                f"no official named “{name}”"
+                + (f" (did you mean “{match}”?)" if match else "")
                 + f": add them in the admin (Officials, country {code}) first, or leave "
                 "speaker empty.",
             )
@@ -408,7 +408,7 @@ class PositionImporter(CountryCells, Importer):
             self.error(
                 row,
                 "issue",
-                f"`{slug}` is not a slug: use letters, digits and hyphens only, such as "
+                f"“{slug}” is not a slug: use letters, digits and hyphens only, such as "
                 f"steel-aluminum{did_you_mean(slug, known, '.')}",
             )
             return INVALID
@@ -422,7 +422,7 @@ class PositionImporter(CountryCells, Importer):
                     Problem(
                         row.line,
                         "issue",
-                        f"{negotiation.slug} has no issue `{slug}`: it will be created{suggestion}",
+                        f"{negotiation.slug} has no issue “{slug}”: it will be created{suggestion}",
                     )
                 )
         return slug
@@ -616,7 +616,7 @@ class IssueImporter(ModelImporter):
                 row,
                 "lines_importer",
                 "lines_importer is empty; write the ISO code of the country whose tariff "
-                "lines `lines` names.",
+                "lines “lines” names.",
             )
         return super().read_row(row)
 

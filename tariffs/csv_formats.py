@@ -50,7 +50,7 @@ def _hs_code(cell: str, column: str) -> str:
         validate_hs_code(code)
     except ValidationError:
         raise CellError(
-            f"`{cell}` is not an HS code: 2 to 10 digits, dots allowed (8703 or 8703.23)."
+            f"“{cell}” is not an HS code: 2 to 10 digits, dots allowed (8703 or 8703.23)."
         ) from None
     return code
 
@@ -172,8 +172,8 @@ TARIFF_LINE_COLUMNS = (
         field="hs_code",
         numeric=True,
         parse=hs_code,
-        rule="2 to 10 digits; dots, spaces and dashes are dropped (`8703.23` is "
-        "`870323`). In Excel, format the column as text, or it drops leading zeros and "
+        rule="2 to 10 digits; dots, spaces and dashes are dropped (“8703.23” is "
+        "“870323”). In Excel, format the column as text, or it drops leading zeros and "
         "trailing ones after a dot",
         example="8703.23",
     ),
@@ -202,7 +202,7 @@ TARIFF_MEASURE_COLUMNS = (
     choice_column(
         "kind",
         MeasureKind.values,
-        rule="`additional` (adds points to the base rate) or `total` (sets the all-in rate)",
+        rule="“additional” (adds points to the base rate) or “total” (sets the all-in rate)",
         example="additional",
     ),
     Column(
@@ -217,7 +217,7 @@ TARIFF_MEASURE_COLUMNS = (
         "covers_all_lines",
         field="covers_all_lines",
         parse=yes_no,
-        rule="`yes` or `no` (`true`/`false`, `1`/`0`; empty is no); with yes, `lines` stays empty",
+        rule="“yes” or “no” (“true”/“false”, “1”/“0”; empty is no); with yes, “lines” stays empty",
         example="no",
     ),
     Column(
@@ -238,9 +238,10 @@ TARIFF_MEASURE_COLUMNS = (
     Column(
         "displaces",
         field="displaces__name",
+        separator=f" {DISPLACES_SEPARATOR} ",
         parse=names(DISPLACES_SEPARATOR),
         rule=f"names of other measures of the importer, separated by "
-        f"` {DISPLACES_SEPARATOR} `; in the database or in the same file",
+        f"“ {DISPLACES_SEPARATOR} ”; in the database or in the same file",
         example=f"Reciprocal tariff {DISPLACES_SEPARATOR} Baseline tariff",
     ),
     date_column(

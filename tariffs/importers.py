@@ -18,7 +18,7 @@ from tariffs.models import Country, TariffLine, TariffMeasure, TradeValue
 
 def not_a_country(text: str, codes) -> str:
     return (
-        f"`{text}` is not a country: write an ISO 3166-1 alpha-3 code such as JPN or USA "
+        f"“{text}” is not a country: write an ISO 3166-1 alpha-3 code such as JPN or USA "
         f"(EUU for the EU){did_you_mean(text.upper(), codes, '.')}"
     )
 
@@ -122,7 +122,7 @@ class TariffMeasureImporter(CountryCells, Importer):
                         Problem(
                             measure.line,
                             "displaces",
-                            f"`{name}` is not a measure of {code}, in the database or in this "
+                            f"“{name}” is not a measure of {code}, in the database or in this "
                             f"file{did_you_mean(name, known, '.')}",
                         )
                     )
@@ -207,7 +207,7 @@ class TariffMeasureImporter(CountryCells, Importer):
                 self.error(
                     row,
                     "partners",
-                    f"`{code}` is not a country: write ISO 3166-1 alpha-3 codes separated by "
+                    f"“{code}” is not a country: write ISO 3166-1 alpha-3 codes separated by "
                     f"spaces, such as JPN GBR{did_you_mean(code.upper(), codes, '.')}",
                 )
             elif pk == importer:

@@ -36,7 +36,7 @@ def test_editors_find_the_import_button_on_the_positions_list(editor, demo):
     assert IMPORT in text(editor.get(CHANGELIST))
     page = editor.get(IMPORT)
     assert page.status_code == 200
-    assert "negotiation, round, round_date, party" in text(page)
+    assert "negotiation,round,round_date,party" in text(page)
     assert "at most 5 MB" in text(page)
 
 
@@ -58,8 +58,8 @@ def test_an_editor_fixes_two_bad_lines_of_a_colleagues_300_positions_and_applies
     assert refused.status_code == 200
     page = text(refused)
     assert "2 problems in positions.csv: nothing was written" in page
-    assert "line 57, column party: unknown country `JPX`" in page
-    assert "line 211, column target_rate_pct: `abc` is not a rate" in page
+    assert "line 57, column party: unknown country “JPX”" in page
+    assert "line 211, column target_rate_pct: “abc” is not a rate" in page
     assert "confirm_form" not in refused.context
     assert table_counts() == before
 
@@ -99,7 +99,7 @@ def test_an_editor_fixes_two_bad_lines_of_a_colleagues_300_positions_and_applies
         (samples.xlsx_bytes(), "this is an Excel workbook (.xlsx), not a CSV file"),
         (
             samples.positions_csv([samples.position()]).replace(b"stance", b"stnace"),
-            "`stnace` is not a column; did you mean `stance`?",
+            "“stnace” is not a column; did you mean “stance”?",
         ),
         (
             samples.positions_csv([samples.position(statement="Café au lait")], encoding="cp1252"),

@@ -1,4 +1,4 @@
-"""`manage.py import_csv`: the admin's preview on the command line, all or nothing, and
+"""“manage.py import_csv”: the admin's preview on the command line, all or nothing, and
 every kind of bad file refused with a plain answer and nothing written."""
 
 import io
@@ -31,7 +31,7 @@ ROW = positions_csv([position()]).split(b"\r\n")[1]
 
 
 def run(tmp_path, data: bytes, *args, kind="positions", name="positions.csv"):
-    """Run the command on `data`; (stdout, stderr, the CommandError's message or None)."""
+    """Run the command on “data”; (stdout, stderr, the CommandError's message or None)."""
     path = tmp_path / name
     path.write_bytes(data)
     out, err = io.StringIO(), io.StringIO()
@@ -47,15 +47,15 @@ BAD_FILES = {
     "header only": (HEADER + b"\r\n", "the file has a header but no rows: no positions to import."),
     "missing column": (
         positions_csv([position()]).replace(b",confidence", b"").replace(b",reported", b""),
-        "line 1: the column `confidence` is missing.",
+        "line 1: the column “confidence” is missing.",
     ),
     "misspelled column": (
         positions_csv([position()]).replace(b"stance", b"stnace", 1),
-        "line 1: `stnace` is not a column; did you mean `stance`?",
+        "line 1: “stnace” is not a column; did you mean “stance”?",
     ),
     "extra column": (
         HEADER + b",notes\r\n" + ROW + b",checked\r\n",
-        "line 1: `notes` is not a column of the positions format; remove it",
+        "line 1: “notes” is not a column of the positions format; remove it",
     ),
     "no header": (ROW + b"\r\n" + ROW + b"\r\n", "line 1: this line should be the header"),
     "duplicate rows": (
@@ -188,9 +188,9 @@ def test_errors_are_printed_one_a_line_with_line_and_column(tmp_path, demo):
     assert error == "positions.csv was refused (2 problems); nothing was written."
     assert out.splitlines()[-3:] == [
         "2 problems; nothing was written:",
-        "line 3, column party: unknown country `JPX`: the parties to japan-us-2025 are JPN "
+        "line 3, column party: unknown country “JPX”: the parties to japan-us-2025 are JPN "
         "and USA.",
-        "line 4, column target_rate_pct: `abc` is not a rate: write a number of percent such "
+        "line 4, column target_rate_pct: “abc” is not a rate: write a number of percent such "
         "as 2.5.",
     ]
 
@@ -249,7 +249,7 @@ def test_a_hundred_thousand_positions_import_in_reasonable_time(tmp_path, demo):
 
 @pytest.mark.slow
 def test_the_command_imports_and_updates_on_sqlite_too(tmp_path):
-    # `make run` uses SQLite, where updates take Django's plain bulk_update path.
+    # “make run” uses SQLite, where updates take Django's plain bulk_update path.
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'import.sqlite3'}",

@@ -231,8 +231,8 @@ def test_a_download_of_every_position_imports_again_unchanged(demo):
     [
         ({"negotiation": "japan-us-2024"}, "line 2, column negotiation: there is no negotiation "),
         ({"negotiation": ""}, "line 2, column negotiation: negotiation is empty"),
-        ({"round": "two"}, "line 2, column round: `two` is not a round number"),
-        ({"round": "0"}, "line 2, column round: `0` is not a round number"),
+        ({"round": "two"}, "line 2, column round: “two” is not a round number"),
+        ({"round": "0"}, "line 2, column round: “0” is not a round number"),
         (
             {"round": "11", "round_date": ""},
             "line 2, column round_date: round 11 does not exist and the row gives no round_date",
@@ -242,48 +242,48 @@ def test_a_download_of_every_position_imports_again_unchanged(demo):
             "line 2, column round_date: round 2 of japan-us-2025 is dated 2025-05-01, "
             "not 2025-05-02",
         ),
-        ({"round_date": "5/1/2025"}, "line 2, column round_date: `5/1/2025` is not a date"),
-        ({"round_date": "2025-W18-4"}, "line 2, column round_date: `2025-W18-4` is not a date"),
-        ({"round": "²"}, "line 2, column round: `²` is not a round number"),
-        ({"party": "JPX"}, "line 2, column party: unknown country `JPX`"),
+        ({"round_date": "5/1/2025"}, "line 2, column round_date: “5/1/2025” is not a date"),
+        ({"round_date": "2025-W18-4"}, "line 2, column round_date: “2025-W18-4” is not a date"),
+        ({"round": "²"}, "line 2, column round: “²” is not a round number"),
+        ({"party": "JPX"}, "line 2, column party: unknown country “JPX”"),
         ({"party": "CHN"}, "line 2, column party: CHN is not a party to japan-us-2025"),
         (
             {"speaker": "Ryosei Akazwa"},
-            "line 2, column speaker: no official named `Ryosei Akazwa` (did you mean "
-            "`Ryosei Akazawa`?): add them in the admin (Officials, country JPN) first",
+            "line 2, column speaker: no official named “Ryosei Akazwa” (did you mean "
+            "“Ryosei Akazawa”?): add them in the admin (Officials, country JPN) first",
         ),
         (
             {"speaker": "Scott Bessent"},
             "line 2, column speaker: Scott Bessent speaks for USA, not for JPN.",
         ),
         ({"issue": "x" * 51}, "line 2, column issue: issue slug too long: 51 characters"),
-        ({"issue": "steel & aluminum"}, "line 2, column issue: `steel & aluminum` is not a slug"),
-        ({"stance": "eliminte"}, "line 2, column stance: `eliminte` is not a stance; did you mean"),
-        ({"target_rate_pct": "abc"}, "line 2, column target_rate_pct: `abc` is not a rate"),
+        ({"issue": "steel & aluminum"}, "line 2, column issue: “steel & aluminum” is not a slug"),
+        ({"stance": "eliminte"}, "line 2, column stance: “eliminte” is not a stance; did you mean"),
+        ({"target_rate_pct": "abc"}, "line 2, column target_rate_pct: “abc” is not a rate"),
         (
             {"target_rate_pct": "2,5"},
-            "line 2, column target_rate_pct: `2,5` is not a rate: write a number of percent "
+            "line 2, column target_rate_pct: “2,5” is not a rate: write a number of percent "
             "with a decimal point: 2.5",
         ),
         (
             {"target_rate_pct": "1200"},
-            "line 2, column target_rate_pct: `1200` is not a rate between 0 and 1000",
+            "line 2, column target_rate_pct: “1200” is not a rate between 0 and 1000",
         ),
-        ({"target_rate_pct": "-1"}, "line 2, column target_rate_pct: `-1` is not a rate between"),
-        ({"target_rate_pct": "NaN"}, "line 2, column target_rate_pct: `NaN` is not a rate"),
+        ({"target_rate_pct": "-1"}, "line 2, column target_rate_pct: “-1” is not a rate between"),
+        ({"target_rate_pct": "NaN"}, "line 2, column target_rate_pct: “NaN” is not a rate"),
         ({"statement": ""}, "line 2, column statement: statement is empty"),
         (
             {"statement": "x" * 1001},
             "line 2, column statement: statement is too long: 1,001 characters, at most 1,000.",
         ),
-        ({"source_url": "www.example.org"}, "line 2, column source_url: `www.example.org` is not"),
+        ({"source_url": "www.example.org"}, "line 2, column source_url: “www.example.org” is not"),
         (
             {"source_publisher": ""},
             "line 2, column source_publisher: source_publisher is empty; it is required when a "
             "source_url is given.",
         ),
-        ({"published_on": "2025-13-01"}, "line 2, column published_on: `2025-13-01` is not a date"),
-        ({"confidence": "sure"}, "line 2, column confidence: `sure` is not a confidence"),
+        ({"published_on": "2025-13-01"}, "line 2, column published_on: “2025-13-01” is not a date"),
+        ({"confidence": "sure"}, "line 2, column confidence: “sure” is not a confidence"),
     ],
 )
 def test_a_bad_cell_is_named_by_line_and_column_and_nothing_is_written(demo, cells, expected):
@@ -336,8 +336,8 @@ def test_a_new_issue_close_to_an_existing_one_is_noted_before_confirming(demo):
     preview = plan([position(issue="auto")])
     assert not preview.refused
     assert [str(note) for note in preview.notes] == [
-        "line 2, column issue: japan-us-2025 has no issue `auto`: it will be created; did you "
-        "mean `autos`?"
+        "line 2, column issue: japan-us-2025 has no issue “auto”: it will be created; did you "
+        "mean “autos”?"
     ]
 
 

@@ -87,13 +87,13 @@ class TestRounds:
         [
             (
                 {"negotiation": "japan-us-2024"},
-                "line 2, column negotiation: there is no negotiation `japan-us-2024` (add it "
-                "in the admin, or import the negotiations first); did you mean `japan-us`?",
+                "line 2, column negotiation: there is no negotiation “japan-us-2024” (add it "
+                "in the admin, or import the negotiations first); did you mean “japan-us”?",
             ),
             (
                 {"participants": "Ryosei Akazwa"},
-                "line 2, column participants: there is no official `Ryosei Akazwa` (add it in "
-                "the admin, or import the officials first); did you mean `Ryosei Akazawa`?",
+                "line 2, column participants: there is no official “Ryosei Akazwa” (add it in "
+                "the admin, or import the officials first); did you mean “Ryosei Akazawa”?",
             ),
             (
                 {"end_date": "2025-04-30"},
@@ -103,7 +103,7 @@ class TestRounds:
             ({"start_date": ""}, "line 2, column start_date: start_date is empty"),
             (
                 {"source_url": "https://news.example.org/unknown"},
-                "line 2, column source_url: there is no source `https://news.example.org/unknown`",
+                "line 2, column source_url: there is no source “https://news.example.org/unknown”",
             ),
         ],
     )
@@ -152,7 +152,7 @@ def test_officials_may_carry_the_provenance_the_model_does_not_keep():
 
     refused = plan_file(OfficialImporter, data, max_bytes=ADMIN_MAX_BYTES)
     assert [str(problem) for problem in refused.problems] == [
-        "line 2, column confidence: `sure` is not a confidence (one of: confirmed, reported, "
+        "line 2, column confidence: “sure” is not a confidence (one of: confirmed, reported, "
         "inferred)."
     ]
     plan(OfficialImporter, [row]).apply()
@@ -218,7 +218,7 @@ class TestIssues:
                 {"lines_importer": "JPN", "lines": "8703"},
                 "line 2, column lines: JPN has no tariff line 8703",
             ),
-            ({"issue": "steel & aluminum"}, "line 2, column issue: `steel & aluminum` is not a"),
+            ({"issue": "steel & aluminum"}, "line 2, column issue: “steel & aluminum” is not a"),
         ],
     )
     def test_a_bad_issue_is_named_by_line_and_column(self, talks, cells, expected):

@@ -93,11 +93,11 @@ class TestTariffLines:
     @pytest.mark.parametrize(
         ("cells", "expected"),
         [
-            ({"importer": "USX"}, "line 2, column importer: `USX` is not a country"),
-            ({"hs_code": "8"}, "line 2, column hs_code: `8` is not an HS code"),
-            ({"hs_code": "87a3"}, "line 2, column hs_code: `87a3` is not an HS code"),
+            ({"importer": "USX"}, "line 2, column importer: “USX” is not a country"),
+            ({"hs_code": "8"}, "line 2, column hs_code: “8” is not an HS code"),
+            ({"hs_code": "87a3"}, "line 2, column hs_code: “87a3” is not an HS code"),
             ({"description": ""}, "line 2, column description: description is empty"),
-            ({"base_rate_pct": "free"}, "line 2, column base_rate_pct: `free` is not a rate"),
+            ({"base_rate_pct": "free"}, "line 2, column base_rate_pct: “free” is not a rate"),
         ],
     )
     def test_a_bad_line_is_refused_and_nothing_is_written(self, cells, expected):
@@ -172,15 +172,15 @@ class TestTariffMeasures:
     @pytest.mark.parametrize(
         ("cells", "expected"),
         [
-            ({"kind": "extra"}, "column kind: `extra` is not a kind"),
+            ({"kind": "extra"}, "column kind: “extra” is not a kind"),
             ({"rate_pct": ""}, "column rate_pct: the rate is empty"),
-            ({"rate_pct": "2000"}, "column rate_pct: `2000` is not a rate between 0 and 1000"),
-            ({"covers_all_lines": "maybe"}, "column covers_all_lines: `maybe` is not yes or no"),
+            ({"rate_pct": "2000"}, "column rate_pct: “2000” is not a rate between 0 and 1000"),
+            ({"covers_all_lines": "maybe"}, "column covers_all_lines: “maybe” is not yes or no"),
             ({"covers_all_lines": "yes"}, "column lines: a measure that covers every line"),
             ({"lines": "8703 9999"}, "column lines: USA has no tariff line 9999"),
-            ({"partners": "JPN XXX"}, "column partners: `XXX` is not a country"),
+            ({"partners": "JPN XXX"}, "column partners: “XXX” is not a country"),
             ({"partners": "USA"}, "column partners: USA cannot be a partner of its own measure"),
-            ({"displaces": "Section 232 autoz"}, "column displaces: `Section 232 autoz` is not"),
+            ({"displaces": "Section 232 autoz"}, "column displaces: “Section 232 autoz” is not"),
             ({"displaces": "Section 232 autos"}, "column displaces: a measure cannot displace"),
             (
                 {"in_force_until": "2025-04-01"},
@@ -190,7 +190,7 @@ class TestTariffMeasures:
                 {"in_force_from": "", "in_force_until": "2025-04-01"},
                 "column in_force_until: in_force_until is given but in_force_from is empty",
             ),
-            ({"source_url": "ftp://x.org/a"}, "column source_url: `ftp://x.org/a` is not a web"),
+            ({"source_url": "ftp://x.org/a"}, "column source_url: “ftp://x.org/a” is not a web"),
             ({"confidence": ""}, "column confidence: confidence is empty"),
             ({"name": ""}, "column name: name is empty"),
         ],
