@@ -11,6 +11,12 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     history_list_display = ["change_set"]
 
+    def save_model(self, request, obj, form, change):
+        # Saved as it was: no new version, no history row, nothing in Recent changes.
+        if change and not form.has_changed():
+            return
+        super().save_model(request, obj, form, change)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         match = request.resolver_match
         if (

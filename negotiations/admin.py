@@ -229,7 +229,7 @@ class TalkRoundAdmin(CsvImportAdmin, HistoryAdmin):
             super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
-        if getattr(form, "untouched", False):
+        if getattr(form, "untouched", False) or (change and not form.has_changed()):
             for formset in formsets:
                 self.save_formset(request, form, formset, change=change)
         else:

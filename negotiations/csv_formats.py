@@ -747,3 +747,20 @@ def compare_columns(importer_code: str, on: date):
 def compare_rows(issues) -> list:
     """One row per issue and negotiation where the issue is on the table."""
     return [(issue, standing) for issue in issues for standing in issue.standings if standing]
+
+
+# One row per change to a tracked row: the Recent changes page's download.
+CHANGE_COLUMNS = (
+    Column("changed_at", lambda c: c.when),
+    Column("changed_by", lambda c: c.who),
+    Column("change_set", lambda c: c.change_set.pk, numeric=True),
+    Column("change_set_kind", lambda c: c.change_set.kind),
+    Column("file", lambda c: c.change_set.name),
+    Column("negotiation", lambda c: c.negotiation.slug if c.negotiation else ""),
+    Column("kind", lambda c: c.kind),
+    Column("action", lambda c: c.action),
+    Column("subject", lambda c: c.subject),
+    Column("changes", lambda c: c.details),
+    Column("url", lambda c: c.url),
+)
+CHANGES = CsvFormat(CHANGE_COLUMNS, name="changes", noun="change")

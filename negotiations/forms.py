@@ -112,3 +112,30 @@ class TariffLineSearchForm(TariffLineQueryForm):
         for country in countries:
             (in_talks if country.in_talks else others).append(country)
         return [("In a negotiation", in_talks), ("Other countries", others)]
+
+
+class RecentChangesFilters(QueryForm):
+    """The Recent changes page: one negotiation or all, from a day to a day."""
+
+    negotiation = forms.ChoiceField(label="Negotiation", required=False)
+    since = forms.DateField(label="From", required=False, input_formats=["%Y-%m-%d"])
+    until = forms.DateField(label="Until", required=False, input_formats=["%Y-%m-%d"])
+    page = forms.IntegerField(label="Page", required=False, min_value=1, initial=1)
+
+    def prepare_fields(self):
+        self.negotiations = {n.slug: n for n in Negotiation.objects.order_by("title")}
+        self.fields["negotiation"].choices = [
+            ("", "all negotiations"),
+            *((slug, n.title) for slug, n in self.negotiations.items()),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and until < since:
+            self.add_error("until", "The end of the period comes before its start.")
+        return cleaned
+
+    @property
+    def selected_negotiation(self) -> Negotiation | None:
+        return self.negotiations.get(self.values["negotiation"])

@@ -1,6 +1,8 @@
 from django.urls import path
 
+from negotiations.feeds import ChangesFeed, NegotiationChangesFeed
 from negotiations.views import (
+    changes,
     compare,
     countries,
     downloads,
@@ -17,6 +19,12 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("negotiations.csv", downloads.negotiations_csv, name="home_csv"),
     path("positions.csv", downloads.positions_csv, name="all_positions_csv"),
+    path("changes/", changes.recent, name="changes"),
+    path("changes.csv", downloads.changes_csv, name="changes_csv"),
+    path("changes.atom", ChangesFeed(), name="changes_feed"),
+    path(
+        "negotiations/<slug:slug>/changes.atom", NegotiationChangesFeed(), name="negotiation_feed"
+    ),
     path("compare/", compare.compare, name="compare"),
     path("compare.csv", downloads.compare_csv, name="compare_csv"),
     path("negotiations/<slug:slug>/", negotiation.detail, name="detail"),

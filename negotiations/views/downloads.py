@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from csvport.writing import Download, InvalidParameters, refuse_invalid, wants_bom
 from negotiations.csv_formats import (
+    CHANGES,
     GAP_BY_ROUND,
     GAP_TABLE,
     NEGOTIATION_SUMMARIES,
@@ -27,7 +28,9 @@ from negotiations.forms import CompareForm, HomeFilters, TariffLineSearchForm
 from negotiations.gap import compare
 from negotiations.lookups import get_negotiation, get_round
 from negotiations.models import StatedPosition
+from negotiations.recent_changes import every_change
 from negotiations.selections import negotiation_summaries, partner_talks
+from negotiations.views.changes import selected_change_sets
 from negotiations.views.negotiation import selected_gap_view, selected_history
 from tariffs.csv_formats import TARIFF_LINE_SEARCH
 from tariffs.rates import iter_applied_rates
@@ -121,6 +124,24 @@ def tariff_lines_download(query: Query) -> Download:
     return Download(f"{name}-{on.isoformat()}.csv", TARIFF_LINE_SEARCH.columns, rows)
 
 
+def changes_download(query: Query) -> Download:
+    """Every change the Recent changes page selects, all pages of it, one row each."""
+    filters, sets = selected_change_sets(query)
+    refuse_invalid([item for item in filters.invalid if item[0] != "Page"])
+    negotiation, values = filters.selected_negotiation, filters.values
+    name = "-".join(
+        part
+        for part in (
+            "changes",
+            negotiation.slug if negotiation else "",
+            values["since"].isoformat() if values["since"] else "",
+            values["until"].isoformat() if values["until"] else "",
+        )
+        if part
+    )
+    return Download(f"{name}.csv", CHANGES.columns, every_change(sets, negotiation=negotiation))
+
+
 def _positions(name: str, positions) -> Download:
     return Download(f"{name}.csv", POSITIONS.columns, POSITIONS.values(positions))
 
@@ -158,6 +179,10 @@ def round_csv(request, slug, number):
 
 def positions_csv(request, slug=None):
     return _respond(request, positions_download, slug)
+
+
+def changes_csv(request):
+    return _respond(request, changes_download)
 
 
 def compare_csv(request):

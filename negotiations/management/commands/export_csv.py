@@ -27,6 +27,7 @@ TABLES = {
     "positions": (downloads.positions_download, (), ()),
     "compare": (downloads.compare_download, (), ("importer",)),
     "tariff-lines": (downloads.tariff_lines_download, (), ("q", "importer", "partner", "date")),
+    "changes": (downloads.changes_download, (), ("negotiation", "since", "until")),
 }
 
 
@@ -61,6 +62,8 @@ class Command(BaseCommand):
         parser.add_argument("--partner", help="tariff-lines: the partner's ISO code")
         parser.add_argument("--q", help="tariff-lines: HS code prefix or words")
         parser.add_argument("--date", help="tariff-lines: rates as of this date (YYYY-MM-DD)")
+        parser.add_argument("--since", help="changes: from this day (YYYY-MM-DD)")
+        parser.add_argument("--until", help="changes: until this day (YYYY-MM-DD)")
 
     def handle(self, *args, what, output, bom, **options):
         download, path_options, query_options = TABLES[what]
