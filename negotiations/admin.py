@@ -213,7 +213,8 @@ class TalkRoundAdmin(CsvImportAdmin, HistoryAdmin):
 
     class Media:
         css = {"all": ["editors/round_form.css"]}
-        js = ["editors/round_form.js"]
+        # After jquery.init.js, which gives the script django.jQuery.
+        js = ["admin/js/jquery.init.js", "editors/round_form.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(position_count=Count("positions"))

@@ -18,7 +18,8 @@
 
     function roundSourceLabel() {
         const option = document.querySelector("#id_source option:checked");
-        return option && option.value ? option.textContent.trim() : "";
+        const label = option && option.value ? option.textContent.trim() : "";
+        return label.length > 60 ? label.slice(0, 59) + "…" : label;
     }
 
     function showRoundDefaults() {

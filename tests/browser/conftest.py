@@ -6,9 +6,11 @@ missing browser is a failure.
 """
 
 import os
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 
 from negotiations.demo.loader import load_demo
 from tariffs.countries import sync_countries
@@ -58,12 +60,25 @@ def browser_type_launch_args(browser_type_launch_args):
 def site(live_server):
     """The live server's address, with the demo data committed for the browser to see.
 
-    Live-server tests end with a flush that also empties the countries the migrations
-    created; put them back first (a no-op on a fresh database).
+    Live-server tests end with a flush that also empties the countries and the Editors
+    group the migrations created; put them back first (a no-op on a fresh database).
     """
     sync_countries(Country)
+    restore_editors_group()
     load_demo()
     return live_server.url
+
+
+def restore_editors_group() -> None:
+    """The Editors group as its migration makes it (the flush emptied it too)."""
+    wanted = import_module("negotiations.migrations.0002_editors_group").EDITOR_PERMISSIONS
+    group, _ = Group.objects.get_or_create(name="Editors")
+    group.permissions.set(
+        Permission.objects.get(content_type__app_label=app, codename=f"{action}_{model}")
+        for app, models in wanted.items()
+        for model, actions in models.items()
+        for action in actions
+    )
 
 
 @pytest.fixture
