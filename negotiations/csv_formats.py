@@ -231,7 +231,7 @@ OFFICIAL_COLUMNS = (
         "native_name_lang",
         field="native_name_lang",
         parse=text(max_length=35),
-        rule="the language of `native_name`, as a language tag (`ja`, `ko`, `zh-Hant`); "
+        rule="the language of “native_name”, as a language tag (“ja”, “ko”, “zh-Hant”); "
         "required with a native name; optional column",
         example="ja",
         optional=True,
@@ -526,7 +526,7 @@ GAP_TABLE_COLUMNS = (
         "rate_goods",
         lambda item: item[1].applied[item[0].issue.pk].goods,
         numeric=True,
-        rule="what the rates are of: the issue's HS codes separated by spaces, or `all goods`",
+        rule="what the rates are of: the issue's HS codes separated by spaces, or “all goods”",
         example="8703",
     ),
     Column(
@@ -606,7 +606,7 @@ GAP_TABLE_COLUMNS = (
         "trade_value_missing",
         _trade(lambda trade: " ".join(missing.goods for missing in trade.missing)),
         numeric=True,
-        rule="the goods with no figure (HS codes, or `all goods`), separated by spaces",
+        rule="the goods with no figure (HS codes, or “all goods”), separated by spaces",
         example="8708",
     ),
     Column(

@@ -5,7 +5,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from changes.admin import HistoryAdmin
 from csvport.admin_import import CsvImportAdmin
 from tariffs.hs import normalize_hs_code
-from tariffs.importers import TariffLineImporter, TariffMeasureImporter
+from tariffs.importers import TariffLineImporter, TariffMeasureImporter, TradeValueImporter
 from tariffs.models import Country, TariffLine, TariffMeasure, TradeValue
 
 
@@ -76,7 +76,8 @@ class TariffMeasureAdmin(CsvImportAdmin, HistoryAdmin):
 
 
 @admin.register(TradeValue)
-class TradeValueAdmin(HistoryAdmin):
+class TradeValueAdmin(CsvImportAdmin, HistoryAdmin):
+    csv_importer = TradeValueImporter
     list_display = ["importer", "goods", "partner", "year", "value_usd", "confidence"]
     list_filter = ["year", "confidence", ("partner", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["line__hs_code", "line__description", "importer__code", "partner__code"]

@@ -66,7 +66,7 @@ def year(cell: str, column: str) -> int:
     if not cell:
         raise CellError(f"{column} is empty; write the year the figure is for, such as 2024.")
     if not (cell.isascii() and cell.isdigit()) or not 1950 <= int(cell) <= 2100:
-        raise CellError(f"`{cell}` is not a year: write four digits between 1950 and 2100.")
+        raise CellError(f"“{cell}” is not a year: write four digits between 1950 and 2100.")
     return int(cell)
 
 
@@ -88,11 +88,11 @@ def whole_dollars(cell: str, column: str) -> int:
             else ""
         )
         raise CellError(
-            f"`{cell}` is not an amount in whole dollars: write digits only, such as "
+            f"“{cell}” is not an amount in whole dollars: write digits only, such as "
             f"39936000000{hint}."
         )
     if int(digits) > MAX_USD:
-        raise CellError(f"`{cell}` is more than 18 digits of dollars; check the figure.")
+        raise CellError(f"“{cell}” is more than 18 digits of dollars; check the figure.")
     return int(digits)
 
 
@@ -111,7 +111,7 @@ def date_or_month(cell: str, column: str) -> str:
     except ValueError:
         pass
     raise CellError(
-        f"`{cell}` is not a date: write YYYY-MM-DD, or YYYY-MM where the source shows no day."
+        f"“{cell}” is not a date: write YYYY-MM-DD, or YYYY-MM where the source shows no day."
     )
 
 
@@ -246,7 +246,7 @@ TARIFF_MEASURE_COLUMNS = (
     ),
     date_column(
         "announced_on",
-        rule="ISO date; may be empty; after `in_force_from` only for a measure that "
+        rule="ISO date; may be empty; after “in_force_from” only for a measure that "
         "applies retroactively, which the preview notes",
         example="2025-03-26",
     ),
@@ -257,7 +257,7 @@ TARIFF_MEASURE_COLUMNS = (
     ),
     date_column(
         "in_force_until",
-        rule="ISO date, the last day in force; may be empty; needs `in_force_from`, not before it",
+        rule="ISO date, the last day in force; may be empty; needs “in_force_from”, not before it",
         example="2025-09-15",
     ),
     url_column("source_url", field="source_url"),

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from negotiations.csv_formats import NEGOTIATIONS, OFFICIALS, POSITIONS, ROUNDS
 from negotiations.models import Issue, StatedPosition, TalkRound
-from tariffs.csv_formats import TARIFF_MEASURES
+from tariffs.csv_formats import TARIFF_LINES, TARIFF_MEASURES, TRADE_VALUES
 from tests import csv_samples as samples
 from tests.test_import_admin import CONFIRM, IMPORT, text, upload
 
@@ -65,14 +65,24 @@ def test_the_current_data_imports_back_unchanged(editor, demo, model, csv_format
     assert "Nothing to import" in text(preview)
 
 
-def test_the_current_measures_import_back_unchanged(editor, demo):
-    current = editor.get(reverse("admin:tariffs_tariffmeasure_import_current"))
-    rows = list(csv.DictReader(io.StringIO(downloaded(current).decode())))
-    assert list(rows[0]) == list(TARIFF_MEASURES.names)
+@pytest.mark.parametrize(
+    ("model", "csv_format"),
+    [
+        ("tariffmeasure", TARIFF_MEASURES),
+        ("tariffline", TARIFF_LINES),
+        ("tradevalue", TRADE_VALUES),
+    ],
+)
+def test_the_current_tariff_data_imports_back_unchanged(editor, demo, model, csv_format):
+    current = downloaded(editor.get(reverse(f"admin:tariffs_{model}_import_current")))
+    rows = list(csv.DictReader(io.StringIO(current.decode())))
+    assert list(rows[0]) == list(csv_format.names)
 
-    preview = upload(editor, downloaded(current), url=reverse("admin:tariffs_tariffmeasure_import"))
+    preview = upload(editor, current, url=reverse(f"admin:tariffs_{model}_import"))
 
-    assert not preview.context["result"].plan.changes_anything
+    plan = preview.context["result"].plan
+    assert not plan.problems, plan.problems[:3]
+    assert plan.rows and not plan.changes_anything
 
 
 def test_the_preview_names_what_it_creates_and_the_editor_names_the_new_issue(editor, demo):

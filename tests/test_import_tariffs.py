@@ -289,13 +289,13 @@ class TestTradeValues:
         [
             ({"hs_code": "8708"}, "hs_code", "USA has no tariff line 8708: import the line first"),
             ({"partner": "USA"}, "partner", "a country does not import from itself"),
-            ({"partner": "XXX"}, "partner", "`XXX` is not a country"),
+            ({"partner": "XXX"}, "partner", "“XXX” is not a country"),
             ({"value_usd": "3.99E+10"}, "value_usd", "scientific notation"),
             ({"value_usd": "39936.5"}, "value_usd", "not an amount in whole dollars"),
-            ({"year": "24"}, "year", "`24` is not a year"),
-            ({"published_on": "2025-13"}, "published_on", "`2025-13` is not a date"),
+            ({"year": "24"}, "year", "“24” is not a year"),
+            ({"published_on": "2025-13"}, "published_on", "“2025-13” is not a date"),
             ({"source_url": ""}, "source_url", "source_url is empty"),
-            ({"confidence": "sure"}, "confidence", "`sure` is not a confidence"),
+            ({"confidence": "sure"}, "confidence", "“sure” is not a confidence"),
         ],
     )
     def test_a_bad_cell_is_refused_with_its_line_column_and_reason(self, cells, column, message):

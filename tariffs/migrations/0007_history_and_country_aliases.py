@@ -10,143 +10,510 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('changes', '0001_initial'),
-        ('tariffs', '0006_index_updated_at_for_data_as_of'),
+        ("changes", "0001_initial"),
+        ("tariffs", "0006_index_updated_at_for_data_as_of"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='country',
-            name='aliases',
-            field=models.CharField(blank=True, help_text='Other names people search for, separated by a vertical bar: the official name, short forms (Korea, South Korea, UK, US).', max_length=500),
+            model_name="country",
+            name="aliases",
+            field=models.CharField(
+                blank=True,
+                help_text="Other names people search for, separated by a vertical bar: the official name, short forms (Korea, South Korea, UK, US).",
+                max_length=500,
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalTariffLine',
+            name="HistoricalTariffLine",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('hs_code', tariffs.models.HSCodeField(help_text='2 to 10 digits; dots are dropped, so 8703.23 is stored as 870323.', max_length=10, verbose_name='HS code')),
-                ('description', models.CharField(max_length=300)),
-                ('base_rate_pct', models.DecimalField(blank=True, decimal_places=3, help_text="The most-favoured-nation rate in percent, before any measure. Empty when the duty is specific, not a percentage (Japan's rice: ¥341/kg).", max_digits=7, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'), 'A rate cannot be negative.'), django.core.validators.MaxValueValidator(Decimal('1000'), 'A rate above 1000%% is not plausible; check the figure.')], verbose_name='base (MFN) rate, %')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('change_set', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='changes.changeset')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('importer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tariffs.country')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "hs_code",
+                    tariffs.models.HSCodeField(
+                        help_text="2 to 10 digits; dots are dropped, so 8703.23 is stored as 870323.",
+                        max_length=10,
+                        verbose_name="HS code",
+                    ),
+                ),
+                ("description", models.CharField(max_length=300)),
+                (
+                    "base_rate_pct",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=3,
+                        help_text="The most-favoured-nation rate in percent, before any measure. Empty when the duty is specific, not a percentage (Japan's rice: ¥341/kg).",
+                        max_digits=7,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "A rate cannot be negative."
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                Decimal("1000"),
+                                "A rate above 1000%% is not plausible; check the figure.",
+                            ),
+                        ],
+                        verbose_name="base (MFN) rate, %",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "change_set",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="changes.changeset",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "importer",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tariffs.country",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical tariff line',
-                'verbose_name_plural': 'historical tariff lines',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical tariff line",
+                "verbose_name_plural": "historical tariff lines",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalTariffMeasure',
+            name="HistoricalTariffMeasure",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(help_text='For example "Section 232 autos".', max_length=200)),
-                ('legal_basis', models.CharField(blank=True, max_length=300)),
-                ('kind', models.CharField(choices=[('additional', 'additional (adds points to the base rate)'), ('total', 'total (sets the all-in rate)')], max_length=10)),
-                ('rate_pct', models.DecimalField(decimal_places=3, max_digits=7, validators=[django.core.validators.MinValueValidator(Decimal('0'), 'A rate cannot be negative.'), django.core.validators.MaxValueValidator(Decimal('1000'), 'A rate above 1000%% is not plausible; check the figure.')], verbose_name='rate, %')),
-                ('covers_all_lines', models.BooleanField(default=False, help_text='For measures on all goods, such as the reciprocal tariff.', verbose_name='covers every line')),
-                ('announced_on', models.DateField(blank=True, null=True)),
-                ('in_force_from', models.DateField(blank=True, help_text='Empty for a threatened rate that never took effect.', null=True)),
-                ('in_force_until', models.DateField(blank=True, help_text='Last day in force; empty while it still applies.', null=True)),
-                ('source_url', models.URLField(blank=True, max_length=500)),
-                ('confidence', models.CharField(choices=[('confirmed', 'confirmed (on the record)'), ('reported', 'reported (unnamed sources or one report)'), ('inferred', 'inferred (our reading)')], default='confirmed', max_length=10)),
-                ('note', models.TextField(blank=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('change_set', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='changes.changeset')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('importer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tariffs.country')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(help_text='For example "Section 232 autos".', max_length=200),
+                ),
+                ("legal_basis", models.CharField(blank=True, max_length=300)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("additional", "additional (adds points to the base rate)"),
+                            ("total", "total (sets the all-in rate)"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "rate_pct",
+                    models.DecimalField(
+                        decimal_places=3,
+                        max_digits=7,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "A rate cannot be negative."
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                Decimal("1000"),
+                                "A rate above 1000%% is not plausible; check the figure.",
+                            ),
+                        ],
+                        verbose_name="rate, %",
+                    ),
+                ),
+                (
+                    "covers_all_lines",
+                    models.BooleanField(
+                        default=False,
+                        help_text="For measures on all goods, such as the reciprocal tariff.",
+                        verbose_name="covers every line",
+                    ),
+                ),
+                ("announced_on", models.DateField(blank=True, null=True)),
+                (
+                    "in_force_from",
+                    models.DateField(
+                        blank=True,
+                        help_text="Empty for a threatened rate that never took effect.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "in_force_until",
+                    models.DateField(
+                        blank=True,
+                        help_text="Last day in force; empty while it still applies.",
+                        null=True,
+                    ),
+                ),
+                ("source_url", models.URLField(blank=True, max_length=500)),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "confirmed (on the record)"),
+                            ("reported", "reported (unnamed sources or one report)"),
+                            ("inferred", "inferred (our reading)"),
+                        ],
+                        default="confirmed",
+                        max_length=10,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "change_set",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="changes.changeset",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "importer",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tariffs.country",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical tariff measure',
-                'verbose_name_plural': 'historical tariff measures',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical tariff measure",
+                "verbose_name_plural": "historical tariff measures",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalTariffMeasure_displaces',
+            name="HistoricalTariffMeasure_displaces",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('from_tariffmeasure', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tariffs.tariffmeasure')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='tariffs.historicaltariffmeasure')),
-                ('to_tariffmeasure', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tariffs.tariffmeasure')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "from_tariffmeasure",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tariffs.tariffmeasure",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="tariffs.historicaltariffmeasure",
+                    ),
+                ),
+                (
+                    "to_tariffmeasure",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tariffs.tariffmeasure",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalTariffMeasure_displaces',
+                "verbose_name": "HistoricalTariffMeasure_displaces",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalTariffMeasure_lines',
+            name="HistoricalTariffMeasure_lines",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='tariffs.historicaltariffmeasure')),
-                ('tariffline', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tariffs.tariffline')),
-                ('tariffmeasure', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tariffs.tariffmeasure')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="tariffs.historicaltariffmeasure",
+                    ),
+                ),
+                (
+                    "tariffline",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tariffs.tariffline",
+                    ),
+                ),
+                (
+                    "tariffmeasure",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tariffs.tariffmeasure",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalTariffMeasure_lines',
+                "verbose_name": "HistoricalTariffMeasure_lines",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalTariffMeasure_partners',
+            name="HistoricalTariffMeasure_partners",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('country', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tariffs.country')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='tariffs.historicaltariffmeasure')),
-                ('tariffmeasure', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tariffs.tariffmeasure')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "country",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tariffs.country",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="tariffs.historicaltariffmeasure",
+                    ),
+                ),
+                (
+                    "tariffmeasure",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tariffs.tariffmeasure",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalTariffMeasure_partners',
+                "verbose_name": "HistoricalTariffMeasure_partners",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalTradeValue',
+            name="HistoricalTradeValue",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1950), django.core.validators.MaxValueValidator(2100)])),
-                ('value_usd', models.DecimalField(decimal_places=0, max_digits=18, verbose_name='import value, USD')),
-                ('measure', models.CharField(blank=True, help_text='As the source says: general or consumption imports, rounded, estimated.', max_length=300, verbose_name='what the figure counts')),
-                ('source_url', models.URLField(max_length=500)),
-                ('source_publisher', models.CharField(blank=True, max_length=200)),
-                ('published_on', models.CharField(blank=True, help_text='YYYY-MM-DD, or YYYY-MM where the source shows no day.', max_length=10)),
-                ('confidence', models.CharField(choices=[('confirmed', 'confirmed (on the record)'), ('reported', 'reported (unnamed sources or one report)'), ('inferred', 'inferred (our reading)')], max_length=10)),
-                ('evidence', models.TextField(blank=True, help_text="The source's own words, shortened.")),
-                ('note', models.TextField(blank=True, help_text='Caveats: scope, basis, cross-checks.')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('change_set', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='changes.changeset')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('importer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tariffs.country')),
-                ('line', models.ForeignKey(blank=True, db_constraint=False, help_text='A line of the importer; empty for the value of all goods.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tariffs.tariffline')),
-                ('partner', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tariffs.country')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1950),
+                            django.core.validators.MaxValueValidator(2100),
+                        ]
+                    ),
+                ),
+                (
+                    "value_usd",
+                    models.DecimalField(
+                        decimal_places=0, max_digits=18, verbose_name="import value, USD"
+                    ),
+                ),
+                (
+                    "measure",
+                    models.CharField(
+                        blank=True,
+                        help_text="As the source says: general or consumption imports, rounded, estimated.",
+                        max_length=300,
+                        verbose_name="what the figure counts",
+                    ),
+                ),
+                ("source_url", models.URLField(max_length=500)),
+                ("source_publisher", models.CharField(blank=True, max_length=200)),
+                (
+                    "published_on",
+                    models.CharField(
+                        blank=True,
+                        help_text="YYYY-MM-DD, or YYYY-MM where the source shows no day.",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "confirmed (on the record)"),
+                            ("reported", "reported (unnamed sources or one report)"),
+                            ("inferred", "inferred (our reading)"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.TextField(blank=True, help_text="The source's own words, shortened."),
+                ),
+                (
+                    "note",
+                    models.TextField(blank=True, help_text="Caveats: scope, basis, cross-checks."),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "change_set",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="changes.changeset",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "importer",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tariffs.country",
+                    ),
+                ),
+                (
+                    "line",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="A line of the importer; empty for the value of all goods.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tariffs.tariffline",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tariffs.country",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical trade value',
-                'verbose_name_plural': 'historical trade values',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical trade value",
+                "verbose_name_plural": "historical trade values",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
