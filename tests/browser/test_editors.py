@@ -115,7 +115,9 @@ def test_an_editor_enters_the_seed_round_in_one_screen_with_its_defaults(
     act.autocomplete("id_source", SEED_SOURCE)
     # The round's date and source show as each position's defaults.
     expect(page.locator("#id_positions-0-stated_on")).to_have_attribute("placeholder", "2025-05-01")
-    expect(page.locator("#id_positions-0-source_helptext")).to_contain_text(SEED_SOURCE)
+    expect(page.locator("#id_positions-0-source_helptext")).to_contain_text(
+        "Empty: the round's source, The Japan News (Yomiuri Shimbun): Latest Japan-U.S."
+    )
     for row, (speaker, issue, stance, target, statement) in enumerate(SEED_POSITIONS):
         prefix = f"#id_positions-{row}"
         act.choose(f"{prefix}-speaker", label=speaker)
@@ -279,3 +281,15 @@ def test_an_import_previews_what_it_creates_and_the_editor_names_the_new_issue(
     assert round_11.positions.get().issue.name == "Semiconductors"
     page.goto(f"{site}/changes/?negotiation=japan-us-2025")
     expect(page.locator(".change-set").first).to_contain_text("hana imported round-11.csv")
+
+
+@pytest.mark.parametrize("width", [LAPTOP["width"], PHONE["width"]])
+def test_recent_changes_fit_a_laptop_and_a_phone(page: Page, site, artifacts, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{site}/changes/?negotiation=japan-us-2025")
+
+    expect(page.locator("main h1")).to_have_text(
+        "Recent changes to the Japan–U.S. tariff talks 2025"
+    )
+    page.screenshot(path=artifacts / f"changes-{width}.png")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
