@@ -35,7 +35,7 @@ def posted(response) -> dict:
     context = response.context
     data: dict = {}
     _fields(context["adminform"].form, data)
-    for inline in context["inline_admin_formsets"]:
+    for inline in context.get("inline_admin_formsets", []):
         formset = inline.formset
         _fields(formset.management_form, data)
         for form in formset.forms:

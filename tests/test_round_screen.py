@@ -295,3 +295,28 @@ def test_a_new_negotiation_gets_a_readable_slug_and_says_which_party_is_left(edi
 
     assert response.status_code == 302, response.context["errors"]
     assert Negotiation.objects.get().slug == "japan-us-tariff-talks-2025"
+
+
+def test_a_version_is_restored_from_the_history_page(editor, talks):
+    round_1 = talks["round_1"]
+    data = posted(editor.get(change_url(round_1)))
+    japan_row = next(
+        key.split("-")[1]
+        for key, value in data.items()
+        if key.endswith("-statement") and value.startswith("Japan asked")
+    )
+    data[f"positions-{japan_row}-target_rate_pct"] = "3"
+    editor.post(change_url(round_1), data)
+    japan = StatedPosition.objects.get(round=round_1, party__code="JPN")
+    first = japan.history.earliest("history_date")
+    restore = reverse(
+        "admin:negotiations_statedposition_simple_history", args=[japan.pk, first.history_id]
+    )
+
+    page = editor.get(restore)
+    response = editor.post(restore, posted(page))
+
+    assert response.status_code == 302, response.context["errors"]
+    japan.refresh_from_db()
+    assert (japan.target_rate_pct, japan.version) == (Decimal("2.5"), 3)
+    assert japan.history.count() == 3
