@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "csvport",
     "tariffs",
     "negotiations",
+    # Commands only: the benchmark's synthetic data and measurements (`make bench`).
+    "bench",
 ]
 
 MIDDLEWARE = [
