@@ -125,6 +125,35 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds what pages compute from a negotiation's data, under its data version
+# (negotiations/gap.py), so it is never stale, only cold; it must be shared by every app
+# server. CACHE_URL: db:// (default) is a table in the database (create it with
+# `manage.py createcachetable` wherever `migrate` runs); redis://host:6379/0 (or
+# rediss://, unix://) a Redis server; locmem:// this process only, for one server.
+CACHE_TABLE = "tracker_cache"
+
+
+def cache_settings(url: str) -> dict:
+    scheme = url.partition("://")[0]
+    if scheme == "db":
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            # Two or three entries per negotiation and view (as of a round): 300, the
+            # default, would cull entries pages still use once a few dozen are viewed.
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 50_000)},
+        }
+    if scheme in ("redis", "rediss", "unix"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ImproperlyConfigured(
+        f"CACHE_URL must start with db://, redis://, rediss://, unix:// or locmem://, not {url!r}"
+    )
+
+
+CACHES = {"default": cache_settings(os.environ.get("CACHE_URL") or "db://")}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

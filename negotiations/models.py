@@ -114,6 +114,11 @@ class NegotiationQuerySet(models.QuerySet):
             latest_round_on=Max("rounds__start_date"),
         )
 
+    def with_data_version(self):
+        """The version each negotiation's gap results are cached under, in the same query:
+        read before the data itself (see `negotiations.gap.snapshots`)."""
+        return self.select_related("data_version")
+
     def involving(self, country):
         return self.filter(Q(party_a=country) | Q(party_b=country))
 
@@ -190,6 +195,35 @@ class Negotiation(models.Model):
             raise ValidationError(
                 {"concluded_on": "The talks cannot conclude before they started."}
             )
+
+
+class NegotiationDataVersion(models.Model):
+    """Changes whenever anything about a negotiation changes: the negotiation itself, its
+    rounds and their participants, issues and their tariff lines, milestones, stated
+    positions. What is computed from that data is cached under this version
+    (`negotiations.gap`), so a change can never leave a stale page.
+
+    The database keeps it, with triggers (migration 0010), not the application: every
+    write path bumps it, the admin, the importers, a raw UPDATE in a shell and any path
+    written later alike. A version only grows: the larger of the previous one plus one
+    and the clock in microseconds, so a database emptied and filled again never reuses
+    a version a cache still holds.
+    """
+
+    # No foreign-key constraint: a trigger removes the row when the negotiation goes,
+    # and a constraint would make the order of deletes within a transaction matter.
+    negotiation = models.OneToOneField(
+        Negotiation,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        primary_key=True,
+        related_name="data_version",
+    )
+    version = models.BigIntegerField()
+    changed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"negotiation {self.negotiation_id}: version {self.version}"
 
 
 class TalkRound(Versioned, models.Model):
