@@ -474,12 +474,18 @@ class StatedPosition(Versioned, models.Model):
             ),
         ]
         indexes = [
-            # gap.gap_table: every position on a negotiation's issues, in superseding order.
+            # The history of an issue (its page and export), in superseding order.
             models.Index(fields=["issue", "party", "stated_on"], name="negotiations_pos_issue"),
             # selections.data_as_of: the newest statement and the newest edit, each read
             # from its index's end.
             models.Index(fields=["stated_on"], name="negotiations_pos_stated_on"),
             models.Index(fields=["updated_at"], name="negotiations_pos_updated"),
+            # The official page's statements and the country page's latest ones, newest
+            # first: a page of them is read off the index, not sorted from all of them.
+            models.Index(
+                fields=["speaker", "-stated_on", "-id"], name="negotiations_pos_speaker_new"
+            ),
+            models.Index(fields=["party", "-stated_on", "-id"], name="negotiations_pos_party_new"),
         ]
 
     def __str__(self):

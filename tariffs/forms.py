@@ -5,9 +5,10 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from tariffs.models import Country
+from tariffs.models import Country, TariffLine
 
 
 class QueryForm(forms.Form):
@@ -103,7 +104,8 @@ class AsOfForm(QueryForm):
 
 
 class TariffLineQueryForm(AsOfForm):
-    """The tariff-line search: words or HS code, importer, partner, date, page."""
+    """The tariff-line search: words or HS code, importer, partner, date (the page is
+    read by the view's pagination)."""
 
     q = forms.CharField(
         required=False,
@@ -111,9 +113,9 @@ class TariffLineQueryForm(AsOfForm):
         label="HS code or description",
     )
     importer = CountryField(
-        Country.objects.filter(tariff_lines__isnull=False).distinct(), label="Importer"
+        # A semi-join the (importer, HS code) index answers, not a join of every line.
+        Country.objects.filter(Exists(TariffLine.objects.filter(importer=OuterRef("pk")))),
+        label="Importer",
     )
     partner = CountryField(Country.objects.all(), label="Partner")
-    page = forms.IntegerField(required=False, min_value=1, label="Page")
-
-    field_order = ["q", "importer", "partner", "date", "page"]
+    field_order = ["q", "importer", "partner", "date"]

@@ -138,6 +138,14 @@ class TariffLine(models.Model):
             ),
         ]
         indexes = [
+            # search.search_lines by HS code prefix of every importer (`hs_code LIKE '87%'`),
+            # and the lines rates.RateBook reads by code: the unique index leads with the
+            # importer. On PostgreSQL the operator class serves LIKE in any collation; other
+            # databases get a plain index. (The description's trigram index, PostgreSQL
+            # only, is in migration 0009.)
+            models.Index(
+                fields=["hs_code"], opclasses=["varchar_pattern_ops"], name="tariffs_line_hs_prefix"
+            ),
             # selections.data_as_of: the newest edit, read from the index's end.
             models.Index(fields=["updated_at"], name="tariffs_line_updated_at"),
         ]

@@ -23,7 +23,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Coalesce
 
 from tariffs.models import IN_FORCE_ORDER, Country, MeasureKind, TariffLine, TariffMeasure
 
@@ -59,77 +73,78 @@ def hs_prefixes(hs_code: str) -> list[str]:
     return [hs_code[:n] for n in range(2, len(hs_code) + 1)]
 
 
-def measures_by_importer(
-    importer_ids: Iterable[int], partners: Iterable[Country | None], on: date
-) -> dict[int, list[TariffMeasure]]:
-    """The measures in force on `on` for any of `partners` (None: a partner no measure
-    names), by importer. Four queries (the measures, then their lines, displaced measures
-    and partners, prefetched) whatever the number of importers, partners and lines; take
-    one partner's share with `for_partner`."""
-    named = [partner for partner in partners if partner is not None]
-    measures = (
-        TariffMeasure.objects.in_force_on(on)
-        .filter(importer__in=set(importer_ids))
-        .filter(Q(partners__isnull=True) | Q(partners__in=named))
-        .distinct()
-        .prefetch_related("lines", "displaces", "partners")
-        .in_force_order()
-    )
-    by_importer: dict[int, list[TariffMeasure]] = defaultdict(list)
-    for measure in measures:
-        by_importer[measure.importer_id].append(measure)
-    return by_importer
-
-
-def for_partner(measures: Iterable[TariffMeasure], partner: Country | None) -> list:
-    """The measures that apply to `partner`: those naming no partner, or naming it."""
-    return [m for m in measures if _applies_to(m, partner)]
-
-
 class RateBook:
-    """The measures of some importers in force on one date, loaded once, to compose the
-    applied rate of any number of lines for any of the partners it was given.
+    """The measures of some importers in force on one date (and those scheduled after
+    it), loaded once, to compose the applied rate of any number of lines for any of the
+    partners it was given.
 
-    Four queries when built (see `measures_by_importer`), a fifth and sixth for
-    `change_scheduled` the first time it is asked; none per line. Every page and export
-    that shows applied rates goes through one of these.
+    Two queries when built, whatever the number of lines, measures and partners: the
+    measures, then their partners, displaced measures and lines in one; none per line.
+    Given `hs_codes`, the codes it will be asked about (None: any), it reads only the
+    measure lines that cover those codes: a page of fifty lines does not read the
+    thousands of lines a broad measure lists. Every page and export that shows applied
+    rates goes through one of these.
     """
 
-    def __init__(self, importer_ids: Iterable[int], partners: Iterable[Country | None], on: date):
+    def __init__(
+        self,
+        importer_ids: Iterable[int],
+        partners: Iterable[Country | None],
+        on: date,
+        *,
+        hs_codes: Iterable[str] | None = None,
+    ):
         self.importer_ids = set(importer_ids)
         self.partners = list(partners)
         self.on = on
-        self._in_force = measures_by_importer(self.importer_ids, self.partners, on)
+        self.hs_codes = None if hs_codes is None else set(hs_codes)
+        self._in_force: dict[int, list[TariffMeasure]] = defaultdict(list)
+        self._scheduled: dict[int, list[TariffMeasure]] = defaultdict(list)
+        self._partners: dict[int, set[int]] = defaultdict(set)
+        self._displaces: dict[int, set[int]] = defaultdict(set)
+        # importer id -> HS code -> the measures listing that code
+        self._by_code: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
         self._applying: dict[tuple[int, int | None], list[TariffMeasure]] = {}
-        self._scheduled: list[TariffMeasure] | None = None
+        self._load()
+
+    def _load(self) -> None:
+        measures = TariffMeasure.objects.filter(importer__in=self.importer_ids).filter(
+            Q(in_force_from__gt=self.on)
+            | Q(in_force_from__lte=self.on)
+            & (Q(in_force_until__isnull=True) | Q(in_force_until__gte=self.on))
+        )
+        importer_of = {}
+        for measure in measures.in_force_order():
+            importer_of[measure.pk] = measure.importer_id
+            started = measure.in_force_from <= self.on
+            (self._in_force if started else self._scheduled)[measure.importer_id].append(measure)
+        if not importer_of:
+            return
+        for measure_id, other_id, code, kind in _links(measures, self.importer_ids, self.hs_codes):
+            if kind == "partner":
+                self._partners[measure_id].add(other_id)
+            elif kind == "displaces":
+                self._displaces[measure_id].add(other_id)
+            else:
+                self._by_code[importer_of[measure_id]][code].append(measure_id)
 
     def measures(self, importer_id: int, partner: Country | None) -> list[TariffMeasure]:
         """The importer's measures in force that apply to `partner`."""
         key = (importer_id, partner.pk if partner is not None else None)
         if key not in self._applying:
-            self._applying[key] = for_partner(self._in_force.get(importer_id, ()), partner)
+            self._applying[key] = [
+                m for m in self._in_force.get(importer_id, ()) if self._applies_to(m, partner)
+            ]
         return self._applying[key]
 
     def rate(self, line: TariffLine, partner: Country | None) -> AppliedRate:
         """The applied rate of `line` (its importer among the book's) for `partner`."""
-        return compose_rate(
-            hs_code=line.hs_code,
-            base_pct=line.base_rate_pct,
-            partner=partner,
-            on=self.on,
-            measures=self.measures(line.importer_id, partner),
-        )
+        return self._compose(line.importer_id, line.hs_code, line.base_rate_pct, partner)
 
     def all_goods_rate(self, importer_id: int, partner: Country | None) -> AppliedRate:
         """What a good with a 0% base rate and no sectoral measure pays: the rate of an
         issue that covers all goods, such as the reciprocal tariff."""
-        return compose_rate(
-            hs_code=None,
-            base_pct=Decimal("0"),
-            partner=partner,
-            on=self.on,
-            measures=self.measures(importer_id, partner),
-        )
+        return self._compose(importer_id, None, Decimal("0"), partner)
 
     def has_all_goods_measure(self, importer_id: int, partner: Country | None) -> bool:
         """Whether a measure on every line applies to `partner`'s goods on the date."""
@@ -140,25 +155,74 @@ class RateBook:
     ) -> bool:
         """Whether a measure of the importer that starts after the date would change the
         rate of these goods (None: any good) for `partner`."""
-        if self._scheduled is None:
-            self._scheduled = list(
-                TariffMeasure.objects.filter(
-                    importer__in=self.importer_ids, in_force_from__gt=self.on
-                ).prefetch_related("lines", "partners")
-            )
-        hs_codes = list(hs_codes)
+        covering = set()
+        for code in hs_codes:
+            covering |= self._listing(importer_id, code)
         return any(
-            measure.importer_id == importer_id
-            and _applies_to(measure, partner)
-            and any(_covers(measure, code) for code in hs_codes)
-            for measure in self._scheduled
+            self._applies_to(measure, partner)
+            and (measure.covers_all_lines or measure.pk in covering)
+            for measure in self._scheduled.get(importer_id, ())
+        )
+
+    def _applies_to(self, measure: TariffMeasure, partner: Country | None) -> bool:
+        partners = self._partners.get(measure.pk)
+        return not partners or (partner is not None and partner.pk in partners)
+
+    def _listing(self, importer_id: int, hs_code: str | None) -> set[int]:
+        """The measures that list `hs_code` or a heading above it (None: any good)."""
+        if hs_code is None:
+            return set()
+        if self.hs_codes is not None and hs_code not in self.hs_codes:
+            raise ValueError(f"This rate book was built for other lines than {hs_code}.")
+        by_code = self._by_code.get(importer_id, {})
+        return {pk for prefix in hs_prefixes(hs_code) for pk in by_code.get(prefix, ())}
+
+    def _compose(self, importer_id, hs_code, base_pct, partner) -> AppliedRate:
+        listing = self._listing(importer_id, hs_code)
+        applying = [
+            m for m in self.measures(importer_id, partner) if m.covers_all_lines or m.pk in listing
+        ]
+        return compose_rate(
+            hs_code=hs_code,
+            base_pct=base_pct,
+            partner=partner,
+            on=self.on,
+            applying=applying,
+            displaces=self._displaces,
         )
 
 
+def _links(measures: QuerySet, importer_ids: set[int], hs_codes: set[str] | None):
+    """(measure id, other id, HS code, kind) of the measures' partners, displaced measures
+    and lines (only those covering `hs_codes`, when given), in one query."""
+    through = TariffMeasure.lines.through.objects.filter(tariffmeasure__in=measures.values("pk"))
+    if hs_codes is not None:
+        prefixes = sorted({prefix for code in hs_codes for prefix in hs_prefixes(code)})
+        codes = prefixes
+        if connection.vendor == "postgresql":
+            # PostgreSQL prices an IN list of hundreds of codes as a scan of every line
+            # (35 ms on 200,000 lines); an unnest() it estimates at a hundred rows, and
+            # probes the (importer, HS code) index instead (6 ms).
+            codes = RawSQL("SELECT unnest(%s::text[])", [prefixes])
+        through = through.filter(
+            tariffline__importer__in=importer_ids, tariffline__hs_code__in=codes
+        )
+    no_id = Cast(Value(None), BigIntegerField())
+    no_code = Cast(Value(None), CharField())
+    partners = TariffMeasure.partners.through.objects.filter(
+        tariffmeasure__in=measures.values("pk")
+    ).values_list("tariffmeasure_id", "country_id", no_code, Value("partner"))
+    displaces = TariffMeasure.displaces.through.objects.filter(
+        from_tariffmeasure__in=measures.values("pk")
+    ).values_list("from_tariffmeasure_id", "to_tariffmeasure_id", no_code, Value("displaces"))
+    lines = through.values_list("tariffmeasure_id", no_id, "tariffline__hs_code", Value("line"))
+    return partners.union(displaces, lines, all=True)
+
+
 def measures_in_force(importer: Country | int, partner: Country | None, on: date):
-    """The importer's measures in force on `on` for `partner`, with what the rules need."""
+    """The importer's measures in force on `on` for `partner`."""
     importer_id = importer if isinstance(importer, int) else importer.pk
-    return RateBook([importer_id], [partner], on).measures(importer_id, partner)
+    return RateBook([importer_id], [partner], on, hs_codes=()).measures(importer_id, partner)
 
 
 def applied_rate(line: TariffLine, partner: Country | None, on: date) -> AppliedRate:
@@ -169,10 +233,15 @@ def applied_rate(line: TariffLine, partner: Country | None, on: date) -> Applied
 def applied_rates(
     lines: Iterable[TariffLine], partner: Country | None, on: date
 ) -> dict[int, AppliedRate]:
-    """Applied rates of many lines, by line id, in four queries whatever their number
+    """Applied rates of many lines, by line id, in two queries whatever their number
     and importers. A partner of None: only the measures that name no partner."""
     lines = list(lines)
-    book = RateBook({line.importer_id for line in lines}, [partner], on)
+    book = RateBook(
+        {line.importer_id for line in lines},
+        [partner],
+        on,
+        hs_codes={line.hs_code for line in lines},
+    )
     return {line.pk: book.rate(line, partner) for line in lines}
 
 
@@ -190,44 +259,59 @@ def iter_applied_rates(
 def rates_by_partner(
     line: TariffLine, partners: list[Country | None], on: date
 ) -> list[AppliedRate]:
-    """The applied rate of one line for each of `partners`, in the same four queries."""
-    book = RateBook([line.importer_id], partners, on)
+    """The applied rate of one line for each of `partners`, in the same two queries."""
+    book = RateBook([line.importer_id], partners, on, hs_codes=[line.hs_code])
     return [book.rate(line, partner) for partner in partners]
 
 
 def all_goods_rate(importer: Country, partner: Country, on: date) -> AppliedRate:
     """What a good with a 0% base rate and no sectoral measure pays: the rate of an issue
     that covers all goods, such as the reciprocal tariff."""
-    return RateBook([importer.pk], [partner], on).all_goods_rate(importer.pk, partner)
+    return RateBook([importer.pk], [partner], on, hs_codes=()).all_goods_rate(importer.pk, partner)
+
+
+# A measure can list thousands of lines: pages print its count and the first few.
+LINES_SHOWN = 5
+
+
+def with_lines_shown(measures: QuerySet) -> QuerySet:
+    """Each measure with `line_count` and `lines_shown`, its first `LINES_SHOWN` lines by
+    HS code: one query for the lines of a whole page of measures."""
+    count = (
+        TariffMeasure.lines.through.objects.filter(tariffmeasure=OuterRef("pk"))
+        .order_by()
+        .values("tariffmeasure")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    first = TariffLine.objects.order_by("hs_code")[:LINES_SHOWN]
+    return measures.annotate(line_count=Coalesce(Subquery(count), 0)).prefetch_related(
+        Prefetch("lines", queryset=first, to_attr="lines_shown")
+    )
 
 
 def measures_imposed_by(country: Country) -> QuerySet:
-    """Every measure the country imposes, in force or not, with its lines and partners."""
-    return (
-        TariffMeasure.objects.filter(importer=country)
-        .prefetch_related("lines", "partners")
-        .in_force_order()
-    )
+    """Every measure the country imposes, in force or not, with its partners and the
+    first of its lines (`with_lines_shown`)."""
+    measures = TariffMeasure.objects.filter(importer=country).prefetch_related("partners")
+    return with_lines_shown(measures).in_force_order()
 
 
-def measures_faced_by(country: Country, *, importers: Iterable[int]) -> QuerySet:
+def measures_faced_by(country: Country, *, importers: Iterable[int] | QuerySet) -> QuerySet:
     """The measures that apply to the country's goods, in force or not: those naming it as
     a partner, and those naming no partner imposed by `importers` (the countries it deals
-    with; a measure on every partner of every country would be the whole database).
-    `names_country` tells the two apart."""
-    names_country = TariffMeasure.partners.through.objects.filter(
-        tariffmeasure=OuterRef("pk"), country=country
-    )
-    return (
+    with, ids or a query of them; a measure on every partner of every country would be
+    the whole database). `names_country` tells the two apart."""
+    partners = TariffMeasure.partners.through.objects.filter(tariffmeasure=OuterRef("pk"))
+    names_country = partners.filter(country=country)
+    measures = (
         TariffMeasure.objects.filter(
-            Q(partners=country) | Q(partners__isnull=True, importer__in=set(importers))
+            Exists(names_country) | (~Exists(partners) & Q(importer__in=importers))
         )
-        .distinct()
         .annotate(names_country=Exists(names_country))
         .select_related("importer")
-        .prefetch_related("lines")
-        .order_by("importer__name", *IN_FORCE_ORDER)
     )
+    return with_lines_shown(measures).order_by("importer__name", *IN_FORCE_ORDER, "pk")
 
 
 def measures_covering(line: TariffLine) -> QuerySet:
@@ -248,11 +332,13 @@ def compose_rate(
     base_pct: Decimal | None,
     partner: Country | None,
     on: date,
-    measures: Iterable[TariffMeasure],
+    applying: list[TariffMeasure],
+    displaces: dict[int, set[int]],
 ) -> AppliedRate:
-    """Apply the rules of this module to measures already known to be in force."""
-    applying = [m for m in measures if _covers(m, hs_code)]
-    effective = _not_displaced(applying)
+    """Apply the rules of this module to the measures known to be in force for the
+    partner and to cover the good, in force order; `displaces`: measure id -> the ids of
+    the measures it displaces."""
+    effective = _not_displaced(applying, displaces)
     displaced = tuple(m for m in applying if m not in effective)
 
     if base_pct is None:
@@ -282,25 +368,9 @@ def pct(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def _applies_to(measure: TariffMeasure, partner: Country | None) -> bool:
-    # Uses the prefetched partners: no query per measure.
-    partners = measure.partners.all()
-    return not partners or partner in partners
-
-
-def _covers(measure: TariffMeasure, hs_code: str | None) -> bool:
-    """Whether the measure covers the line `hs_code`: every line, or a line whose code
-    starts with one of its lines' codes. None is "any good" (an issue on all goods):
-    only a measure on every line covers that."""
-    if measure.covers_all_lines:
-        return True
-    if hs_code is None:
-        return False
-    # Uses the prefetched lines: no query per measure.
-    return any(hs_code.startswith(line.hs_code) for line in measure.lines.all())
-
-
-def _not_displaced(applying: list[TariffMeasure]) -> list[TariffMeasure]:
+def _not_displaced(
+    applying: list[TariffMeasure], displaces: dict[int, set[int]]
+) -> list[TariffMeasure]:
     """The measures no effective measure displaces.
 
     A measure displaced by a measure that is itself displaced still counts: when the
@@ -310,9 +380,9 @@ def _not_displaced(applying: list[TariffMeasure]) -> list[TariffMeasure]:
     ids = {m.pk for m in applying}
     displacers: dict[int, list[TariffMeasure]] = {m.pk: [] for m in applying}
     for measure in applying:
-        for target in measure.displaces.all():
-            if target.pk in ids:
-                displacers[target.pk].append(measure)
+        for target in displaces.get(measure.pk, ()):
+            if target in ids:
+                displacers[target].append(measure)
 
     decided: dict[int, bool] = {}
 
