@@ -744,9 +744,10 @@ def compare_columns(importer_code: str, on: date):
     )
 
 
-def compare_rows(issues) -> list:
-    """One row per issue and negotiation where the issue is on the table."""
-    return [(issue, standing) for issue in issues for standing in issue.standings if standing]
+def compare_rows(issues):
+    """One row per issue and negotiation where the issue is on the table, as `issues`
+    are read (streamed)."""
+    return ((issue, standing) for issue in issues for standing in issue.standings if standing)
 
 
 # One row per change to a tracked row: the Recent changes page's download.

@@ -39,9 +39,10 @@ class GapControls(QueryForm):
     )
     history = forms.MultipleChoiceField(label="History shown of", required=False, initial=[])
 
-    def __init__(self, data, *, negotiation: Negotiation, rounds: list):
+    def __init__(self, data, *, negotiation: Negotiation, rounds: list, issues=None):
         self.negotiation = negotiation
         self.rounds = rounds
+        self.issues = issues  # the negotiation's, when the caller has them: no query
         super().__init__(data)
 
     def prepare_fields(self):
@@ -50,9 +51,12 @@ class GapControls(QueryForm):
             (r.number, f"Round {r.number} — {r.start_date:%Y-%m-%d}") for r in self.rounds
         ]
         round_field.initial = self.rounds[-1].number if self.rounds else None
-        issues = list(
-            Issue.objects.filter(negotiation=self.negotiation).values_list("slug", "sector")
-        )
+        if self.issues is not None:
+            issues = [(issue.slug, issue.sector) for issue in self.issues]
+        else:
+            issues = list(
+                Issue.objects.filter(negotiation=self.negotiation).values_list("slug", "sector")
+            )
         sectors = sorted({sector for _, sector in issues if sector})
         self.fields["sector"].choices = [("", "all sectors"), *((s, s) for s in sectors)]
         self.fields["history"].choices = [(slug, slug) for slug, _ in issues]

@@ -16,18 +16,36 @@ round, date stated, entry). Then:
 - comparison: one importer's negotiations side by side, issue by issue (`compare`).
 
 Plain functions over querysets, no HTTP: pages, exports and tests call the same code.
+
+How it stays fast with a million positions: a negotiation's positions are read as plain
+values (`Said`: the latest per issue, party and round, not model instances), replayed
+round by round here, and the outcome (each issue's standing and its history) is cached
+under the negotiation's data version, which the database changes on any write to that
+negotiation's data (`NegotiationDataVersion`). A page thus reads a negotiation's
+positions once per change, and as model instances only the two positions of each issue
+it displays. The cache is Django's (settings.CACHES), shared by every app server; a
+stale entry can never be read, only an unused one left to expire.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Q, TextChoices
 
-from negotiations.models import Issue, Negotiation, Stance, StatedPosition, TalkRound
+from negotiations.models import (
+    Issue,
+    Negotiation,
+    NegotiationDataVersion,
+    Stance,
+    StatedPosition,
+    TalkRound,
+)
 from tariffs.models import ALL_GOODS, Country, TariffMeasure, TradeValue
 
 
@@ -53,12 +71,31 @@ class Implementation(TextChoices):
     DIFFERS = "differs", "differs"
 
 
+@dataclass(frozen=True, slots=True)
+class Said:
+    """What the gap arithmetic reads of a stated position (its stance and target), and
+    which position it is: read as plain values, without building the model instance."""
+
+    pk: int
+    round_number: int
+    stance: str
+    target_rate_pct: Decimal | None
+
+    def get_stance_display(self) -> str:
+        """As the position's own: templates print a `Said` as they print a position."""
+        return Stance(self.stance).label
+
+
+# A stated position as the arithmetic sees it: the model instance, or its `Said`.
+Stated = StatedPosition | Said
+
+
 @dataclass(frozen=True)
 class Standing:
     """Where the two sides stand on one issue at one moment."""
 
-    side_a: StatedPosition | None
-    side_b: StatedPosition | None
+    side_a: Stated | None
+    side_b: Stated | None
 
     @property
     def gap_pp(self) -> Decimal | None:
@@ -80,6 +117,10 @@ class Standing:
         if gap == 0:
             return GapStatus.AGREED
         return GapStatus.OPEN
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (GapStatus.OPEN, GapStatus.ONE_SIDED)
 
 
 def trend_between(before: Decimal | None, after: Decimal | None) -> Trend | None:
@@ -302,87 +343,300 @@ def implementation(
     return Implementation.PENDING if change_scheduled else Implementation.DIFFERS
 
 
-def gap_table(negotiation: Negotiation, *, as_of: int | None = None) -> list[GapRow]:
-    """One row per issue of `negotiation`, as of round number `as_of` (default: latest).
+# --- what is cached: the gap arithmetic of one negotiation as of one round ---------------------
 
-    At most six queries whatever the number of issues, rounds and positions: the rounds,
-    the issues, the positions (with speaker, source and round), and the three of
-    `trade_values_by_issue`.
+# Bump when the cached values change shape: entries of the old shape are then never read.
+CACHE_FORMAT = 3
+# Entries are never stale (a change of data changes the key), only unused: they go after
+# a week, or sooner when the cache culls.
+CACHE_TIMEOUT = 7 * 24 * 3600
+
+# A said position in the cache: (pk, round number, stance, target).
+SaidValues = tuple[int, int, str, Decimal | None]
+# An issue's history in the cache: (round, gap, status value, target A, target B) a round.
+History = tuple[tuple[int, Decimal | None, str, Decimal | None, Decimal | None], ...]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A negotiation's gaps as of a round, in plain values, as the cache holds them: two
+    entries, since most pages need no history and a history is most of the bytes.
+
+    `standings`: issue id -> what side A and side B said last (`SaidValues`); an issue
+    nobody spoke about has no entry. `histories`: issue id -> its `History`, when asked
+    for (`snapshots(…, history=True)`), else None.
     """
-    return gap_tables([negotiation], as_of=as_of)[negotiation.pk]
+
+    standings: dict[int, tuple[SaidValues | None, SaidValues | None]]
+    histories: dict[int, History] | None = None
+
+    def standing(self, issue_id: int) -> Standing:
+        a, b = self.standings.get(issue_id, (None, None))
+        return Standing(_said(a), _said(b))
+
+    def history(self, issue_id: int) -> tuple[RoundPoint, ...]:
+        if self.histories is None:
+            raise ValueError("This snapshot was read without the histories.")
+        return tuple(
+            RoundPoint(n, gap, GapStatus(status), target_a, target_b)
+            for n, gap, status, target_a, target_b in self.histories.get(issue_id, ())
+        )
+
+    def position_pks(self, issue_ids: Collection[int] | None = None) -> list[int]:
+        return [
+            said[0]
+            for issue_id, sides in self.standings.items()
+            if issue_ids is None or issue_id in issue_ids
+            for said in sides
+            if said is not None
+        ]
 
 
-def gap_tables(
-    negotiations: list[Negotiation], *, as_of: int | None = None
-) -> dict[int, list[GapRow]]:
-    """`gap_table` for several negotiations at once, in the same queries (the home and
-    compare pages). `as_of` applies to every one of them."""
-    by_pk = {negotiation.pk: negotiation for negotiation in negotiations}
+def _said(values: SaidValues | None) -> Said | None:
+    return None if values is None else Said(*values)
+
+
+def cache_key(kind: str, negotiation_id: int, version: int, as_of: int | None) -> str:
+    when = "latest" if as_of is None else as_of
+    return f"gap:{CACHE_FORMAT}:{kind}:{negotiation_id}:{version}:{when}"
+
+
+def data_versions(negotiations: Iterable[Negotiation]) -> dict[int, int | None]:
+    """negotiation id -> its data version, from the row loaded with it (`with_data_version`)
+    or, for those loaded without, in one query. None where a negotiation has no version
+    (its results are then computed every time, never cached)."""
+    found: dict[int, int | None] = {}
+    missing = []
+    for negotiation in negotiations:
+        if Negotiation.data_version.is_cached(negotiation):
+            version = getattr(negotiation, "data_version", None)
+            found[negotiation.pk] = version.version if version else None
+        else:
+            missing.append(negotiation.pk)
+    if missing:
+        loaded = dict(
+            NegotiationDataVersion.objects.filter(negotiation__in=missing).values_list(
+                "negotiation", "version"
+            )
+        )
+        found.update({pk: loaded.get(pk) for pk in missing})
+    return found
+
+
+def snapshots(
+    negotiations: list[Negotiation], as_of: int | None, *, history: bool = False
+) -> dict[int, Snapshot]:
+    """Each negotiation's `Snapshot` as of round `as_of` (None: the latest round), with
+    its histories if asked: one cache read for all; those missing are computed in two
+    queries for all of them, and stored. The versions are read before the data
+    (`data_versions`), so a result is never stored under a version older than its data."""
+    found = snapshots_as_of(negotiations, [as_of], history=history)
+    return {pk: found[pk, as_of] for pk in (n.pk for n in negotiations)}
+
+
+def snapshots_as_of(
+    negotiations: list[Negotiation], as_ofs: list[int | None], *, history: bool = False
+) -> dict[tuple[int, int | None], Snapshot]:
+    """(negotiation id, as of) -> `Snapshot`, for every negotiation as of each round of
+    `as_ofs`, in one cache read."""
+    versions = data_versions(negotiations)
+    kinds = ("standings", "history") if history else ("standings",)
+    keys = {
+        (n.pk, as_of, kind): cache_key(kind, n.pk, versions[n.pk], as_of)
+        for n in negotiations
+        if versions[n.pk] is not None
+        for as_of in as_ofs
+        for kind in kinds
+    }
+    found = cache.get_many(keys.values()) if keys else {}
+    result = {}
+    for n in negotiations:
+        for as_of in as_ofs:
+            parts = [found.get(keys.get((n.pk, as_of, kind))) for kind in kinds]
+            if all(part is not None for part in parts):
+                result[n.pk, as_of] = Snapshot(parts[0], parts[1] if history else None)
+    for as_of in as_ofs:
+        missing = [n for n in negotiations if (n.pk, as_of) not in result]
+        if not missing:
+            continue
+        stored = {}
+        for pk, snapshot in _compute_snapshots(missing, as_of).items():
+            if versions[pk] is not None:
+                stored[cache_key("standings", pk, versions[pk], as_of)] = snapshot.standings
+                stored[cache_key("history", pk, versions[pk], as_of)] = snapshot.histories
+            result[pk, as_of] = snapshot if history else replace(snapshot, histories=None)
+        cache.set_many(stored, timeout=CACHE_TIMEOUT)
+    return result
+
+
+def said_rows(negotiation_ids: Collection[int], as_of: int | None):
+    """(negotiation, issue, party, round number, pk, stance, target) of the positions
+    that can decide a standing: on PostgreSQL only the latest per issue, party and round
+    (DISTINCT ON); elsewhere all of them, in superseding order, the later winning."""
+    positions = StatedPosition.objects.filter(round__negotiation__in=negotiation_ids)
+    if as_of is not None:
+        positions = positions.filter(round__number__lte=as_of)
+    fields = ("round__negotiation", "issue", "party", "round__number", "pk", "stance")
+    if connection.vendor == "postgresql":
+        positions = positions.order_by(
+            "issue", "party", "round__number", "-stated_on", "-pk"
+        ).distinct("issue", "party", "round__number")
+    else:
+        positions = positions.order_by("round__number", "stated_on", "pk")
+    return positions.values_list(*fields, "target_rate_pct")
+
+
+def _compute_snapshots(negotiations: list[Negotiation], as_of: int | None) -> dict[int, Snapshot]:
+    ids = [n.pk for n in negotiations]
     rounds: dict[int, list[int]] = defaultdict(list)
-    round_rows = TalkRound.objects.filter(negotiation__in=by_pk).order_by("number")
+    round_rows = TalkRound.objects.filter(negotiation__in=ids).order_by("number")
     if as_of is not None:
         round_rows = round_rows.filter(number__lte=as_of)
     for negotiation_id, number in round_rows.values_list("negotiation", "number"):
         rounds[negotiation_id].append(number)
-
-    positions_by_negotiation: dict[int, list[StatedPosition]] = defaultdict(list)
-    positions = (
-        StatedPosition.objects.filter(round__negotiation__in=by_pk).with_context().in_order()
-    )
-    if as_of is not None:
-        positions = positions.filter(round__number__lte=as_of)
-    for position in positions:
-        positions_by_negotiation[position.round.negotiation_id].append(position)
-
-    values = trade_values_by_issue(negotiations)
-    tables: dict[int, list[GapRow]] = {pk: [] for pk in by_pk}
-    issues = Issue.objects.filter(negotiation__in=by_pk).order_by("name")
-    histories = {
-        pk: _histories(by_pk[pk], positions_by_negotiation[pk], rounds[pk]) for pk in by_pk
+    said: dict[int, list[tuple]] = defaultdict(list)
+    for negotiation_id, *row in said_rows(ids, as_of):
+        said[negotiation_id].append(row)
+    return {
+        n.pk: _replay(said[n.pk], rounds[n.pk], n.party_a_id, n.party_b_id) for n in negotiations
     }
-    for issue in issues:
-        # The negotiation object the caller holds, with its parties already loaded.
-        issue.negotiation = by_pk[issue.negotiation_id]
-        history = histories[issue.negotiation_id].get(issue.pk, ())
-        latest = history[-1][1] if history else Standing(None, None)
-        points = tuple(
-            RoundPoint(
-                number,
+
+
+def _replay(rows, rounds: list[int], party_a_id: int, party_b_id: int) -> Snapshot:
+    """Each issue's standing round by round, from `said_rows` of one negotiation."""
+    by_round: dict[int, list[tuple[int, int, SaidValues]]] = defaultdict(list)
+    for issue_id, party_id, number, pk, stance, target in rows:
+        by_round[number].append((issue_id, party_id, (pk, number, stance, target)))
+    spoken = {issue_id for issue_id, *_ in rows}
+    latest: dict[tuple[int, int], SaidValues] = {}
+    current = dict.fromkeys(spoken, (None, GapStatus.NOT_DISCUSSED.value, None, None))
+    points: dict[int, list] = {issue_id: [] for issue_id in spoken}
+    for number in rounds:
+        changed = set()
+        for issue_id, party_id, values in by_round.get(number, ()):
+            latest[issue_id, party_id] = values
+            changed.add(issue_id)
+        for issue_id in changed:
+            standing = Standing(
+                _said(latest.get((issue_id, party_a_id))), _said(latest.get((issue_id, party_b_id)))
+            )
+            current[issue_id] = (
                 standing.gap_pp,
-                standing.status,
+                standing.status.value,
                 _target(standing.side_a),
                 _target(standing.side_b),
             )
-            for number, standing in history
-        )
-        trade = values.get(issue.pk, NO_TRADE)
-        tables[issue.negotiation_id].append(GapRow(issue, latest, points, trade.total_usd, trade))
-    return tables
+        for issue_id, point in current.items():
+            points[issue_id].append((number, *point))
+    return Snapshot(
+        {
+            issue_id: (latest.get((issue_id, party_a_id)), latest.get((issue_id, party_b_id)))
+            for issue_id in spoken
+        },
+        {issue_id: tuple(points[issue_id]) for issue_id in spoken},
+    )
 
 
-def _target(position: StatedPosition | None) -> Decimal | None:
+def _target(position: Stated | None) -> Decimal | None:
     return None if position is None else position.target_rate_pct
 
 
-def _histories(negotiation, positions, rounds):
-    """issue id -> [(round number, Standing as of that round)] for every round."""
-    latest: dict[tuple[int, int], StatedPosition] = {}
-    by_round: dict[int, list[StatedPosition]] = defaultdict(list)
-    for position in positions:
-        by_round[position.round.number].append(position)
-    issue_ids = {position.issue_id for position in positions}
+# --- gap tables: the snapshot, with the issues and positions a page shows ------------------------
 
-    histories: dict[int, list[tuple[int, Standing]]] = defaultdict(list)
-    for number in rounds:
-        for position in by_round.get(number, ()):
-            latest[(position.issue_id, position.party_id)] = position
-        for issue_id in issue_ids:
-            standing = Standing(
-                latest.get((issue_id, negotiation.party_a_id)),
-                latest.get((issue_id, negotiation.party_b_id)),
-            )
-            histories[issue_id].append((number, standing))
-    return histories
+
+def gap_table(
+    negotiation: Negotiation, *, as_of: int | None = None, issues: list[Issue] | None = None
+) -> list[GapRow]:
+    """One row per issue of `negotiation`, as of round number `as_of` (default: latest).
+
+    Seven queries at most whatever the number of issues, rounds and positions: the cached
+    snapshot, the issues (unless given, in name order), the two positions standing on
+    each issue (with round, speaker and source), and the three of `trade_values_by_issue`;
+    and, when the snapshot is not cached yet, two to compute it (see `snapshots`).
+    """
+    return gap_tables([negotiation], as_of=as_of, issues=issues)[negotiation.pk]
+
+
+def gap_tables(
+    negotiations: list[Negotiation],
+    *,
+    as_of: int | None = None,
+    issue_slugs: Collection[str] | None = None,
+    issues: list[Issue] | None = None,
+    trade_values: bool = True,
+    history: bool = True,
+    positions: bool = True,
+) -> dict[int, list[GapRow]]:
+    """`gap_table` for several negotiations at once, in the same queries (the compare
+    page). `as_of` applies to every one of them; `issue_slugs` keeps only the issues with
+    those slugs (a page of them); `issues`, the negotiations' issues when the caller has
+    them already, saves their query; without `trade_values`, at stake is empty; without
+    `history`, so are the rows' histories (and trends); without `positions`, the sides
+    are the `Said`s (stance and target), not model instances."""
+    by_pk = {negotiation.pk: negotiation for negotiation in negotiations}
+    if not by_pk:
+        return {}
+    found = snapshots(negotiations, as_of, history=history)
+    if issues is None:
+        issues = Issue.objects.filter(negotiation__in=by_pk).order_by("name")
+        if issue_slugs is not None:
+            issues = issues.filter(slug__in=issue_slugs)
+    elif issue_slugs is not None:
+        issues = [issue for issue in issues if issue.slug in issue_slugs]
+    issues = list(issues)
+    for issue in issues:
+        # The negotiation object the caller holds, with its parties already loaded.
+        issue.negotiation = by_pk[issue.negotiation_id]
+    wanted = {issue.pk for issue in issues}
+    loaded = None
+    if positions:
+        pks = [pk for snapshot in found.values() for pk in snapshot.position_pks(wanted)]
+        loaded = load_positions(pks, issues)
+    values = trade_values_by_issue(negotiations, issues=wanted) if trade_values else {}
+    tables: dict[int, list[GapRow]] = {pk: [] for pk in by_pk}
+    for issue in issues:
+        snapshot = found[issue.negotiation_id]
+        tables[issue.negotiation_id].append(_row(issue, snapshot, loaded, values.get(issue.pk)))
+    return tables
+
+
+def _row(issue: Issue, snapshot: Snapshot, positions, trade: IssueTrade | None) -> GapRow:
+    """A row of `snapshot`, its sides taken from `positions` (by id), or left `Said`s when
+    positions is None; its trade figures `trade`, when read."""
+    full = standing = snapshot.standing(issue.pk)
+    if positions is not None:
+        full = Standing(
+            positions.get(standing.side_a.pk) if standing.side_a else None,
+            positions.get(standing.side_b.pk) if standing.side_b else None,
+        )
+    history = snapshot.history(issue.pk) if snapshot.histories is not None else ()
+    total = trade.total_usd if trade is not None else None
+    return GapRow(issue, full, history, total, trade)
+
+
+def load_positions(pks: Iterable[int], issues: Iterable[Issue]) -> dict[int, StatedPosition]:
+    """The positions a page displays, by id, in one query, with what it prints beside
+    them (round, speaker, source) and, without another query, their issue, party and
+    negotiation (from `issues`, whose negotiations have their parties loaded)."""
+    pks = set(pks)
+    if not pks:
+        return {}
+    by_issue = {issue.pk: issue for issue in issues}
+    found = {}
+    for position in StatedPosition.objects.filter(pk__in=pks).select_related(
+        "round", "speaker", "source"
+    ):
+        issue = by_issue[position.issue_id]
+        negotiation = issue.negotiation
+        position.issue = issue
+        position.round.negotiation = negotiation
+        position.party = (
+            negotiation.party_a
+            if position.party_id == negotiation.party_a_id
+            else negotiation.party_b
+        )
+        found[position.pk] = position
+    return found
 
 
 @dataclass(frozen=True)
@@ -433,19 +687,25 @@ class IssueTrade:
 NO_TRADE = IssueTrade()
 
 
-def trade_values_by_issue(negotiations: list[Negotiation]) -> dict[int, IssueTrade]:
+def trade_values_by_issue(
+    negotiations: list[Negotiation], *, issues: Collection[int] | None = None
+) -> dict[int, IssueTrade]:
     """issue id -> the yearly imports its gap weighs on, each the latest year's figure:
     for an issue tied to tariff lines, each line's imports from the other party; for an
     issue on all goods, the all-goods total of imports from the other party of each party
-    that taxes all goods from it (the U.S. with its reciprocal tariff, not Japan).
+    that taxes all goods from it (the U.S. with its reciprocal tariff, not Japan). Only
+    `issues` (ids) when given.
 
     Three queries for all the negotiations at once: the issues' goods, the trade values
-    between their parties and, when an issue covers all goods, the measures on all goods.
+    of those goods between their parties and, when an issue covers all goods, the
+    measures on all goods.
     """
     by_pk = {n.pk: n for n in negotiations}
+    goods = Issue.objects.filter(negotiation__in=by_pk)
+    if issues is not None:
+        goods = goods.filter(pk__in=issues)
     goods = (
-        Issue.objects.filter(negotiation__in=by_pk)
-        .filter(Q(covers_all_goods=True) | Q(tariff_lines__isnull=False))
+        goods.filter(Q(covers_all_goods=True) | Q(tariff_lines__isnull=False))
         .values_list(
             "pk",
             "negotiation",
@@ -471,7 +731,10 @@ def trade_values_by_issue(negotiations: list[Negotiation]) -> dict[int, IssueTra
 
     parties = {pk for n in negotiations for pk in (n.party_a_id, n.party_b_id)}
     latest: dict[tuple[int, int, int | None], TradeValue] = {}
-    for value in TradeValue.objects.between(parties):
+    # The figures of these goods only: the parties' trade may count thousands of lines.
+    named = {line_id for issue_lines in lines.values() for line_id, _, _ in issue_lines}
+    figures = TradeValue.objects.between(parties).filter(Q(line__in=named) | Q(line__isnull=True))
+    for value in figures:
         # Newest year first: the first figure of a key is the one used.
         latest.setdefault((value.importer_id, value.partner_id, value.line_id), value)
     taxing = TariffMeasure.objects.taxing_all_goods(parties) if all_goods else set()
@@ -509,6 +772,63 @@ def trade_values_by_issue(negotiations: list[Negotiation]) -> dict[int, IssueTra
                 missing.append(MissingValue(party[importer_id], partner, goods_label))
         result[issue_id] = IssueTrade(tuple(values), tuple(missing))
     return result
+
+
+# --- one row per negotiation: the home page ---------------------------------------------------
+
+
+class NegotiationSummary(GapSummary):
+    """A row of the home page: what `GapSummary` says of a negotiation's issues as of its
+    latest round. Its rows are the issues' standings (`Said` sides), all that counting
+    reads; `largest` gives the widest open gap with its issue, in a `GapRow` with no
+    history."""
+
+    def __init__(self, negotiation: Negotiation, issues: tuple[tuple, ...]):
+        self.negotiation = negotiation
+        # (pk, name, slug, sector, side A's SaidValues, side B's), in name order
+        self.issues = issues
+        self.rows = [Standing(_said(a), _said(b)) for *_, a, b in issues]
+
+    @property
+    def largest(self) -> GapRow | None:
+        widest = super().largest
+        if widest is None:
+            return None
+        index = next(i for i, row in enumerate(self.rows) if row is widest)
+        pk, name, slug, sector, *_ = self.issues[index]
+        # The issue's name is covered by the data version as much as its positions.
+        issue = Issue(pk=pk, negotiation=self.negotiation, name=name, slug=slug, sector=sector)
+        return GapRow(issue, widest, (), None)
+
+
+def negotiation_summaries(negotiations: list[Negotiation]) -> list[NegotiationSummary]:
+    """The summary of each negotiation, in the order given: one cache read for all of
+    them; for those missing, their latest snapshots and their issues' names, stored."""
+    versions = data_versions(negotiations)
+    keys = {
+        n.pk: cache_key("summary", n.pk, versions[n.pk], None)
+        for n in negotiations
+        if versions[n.pk] is not None
+    }
+    found = cache.get_many(keys.values()) if keys else {}
+    summaries = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [n for n in negotiations if n.pk not in summaries]
+    if missing:
+        latest = snapshots(missing, None)
+        computed: dict[int, list] = {n.pk: [] for n in missing}
+        names = Issue.objects.filter(negotiation__in=computed).order_by("name", "pk")
+        for pk, negotiation_id, name, slug, sector in names.values_list(
+            "pk", "negotiation", "name", "slug", "sector"
+        ):
+            a, b = latest[negotiation_id].standings.get(pk, (None, None))
+            computed[negotiation_id].append((pk, name, slug, sector, a, b))
+        computed = {pk: tuple(issues) for pk, issues in computed.items()}
+        cache.set_many(
+            {keys[pk]: issues for pk, issues in computed.items() if pk in keys},
+            timeout=CACHE_TIMEOUT,
+        )
+        summaries.update(computed)
+    return [NegotiationSummary(n, summaries[n.pk]) for n in negotiations]
 
 
 # --- movement between two rounds ------------------------------------------------------------
@@ -563,19 +883,39 @@ class Moves:
     raised: list[GapRow]
 
 
-def moves_since(negotiation: Negotiation, number: int, previous: int | None) -> Moves:
+def moves_since(
+    negotiation: Negotiation,
+    number: int,
+    previous: int | None,
+    *,
+    issues: list[Issue] | None = None,
+) -> Moves:
     """What moved between the gap table as of round `previous` and as of round `number`:
     gaps and statuses that changed, positions restated differently, issues first raised.
+    Only `issues` when given (their negotiation loaded: a page of a round's issues).
 
-    Six queries at most per gap table; none for the first round, where nothing came before.
+    Three queries (the two snapshots, the issues unless given, the positions standing),
+    whatever the number of issues; the trade values are not read.
     """
-    after = gap_table(negotiation, as_of=number)
+    as_ofs = [number] if previous is None else [number, previous]
+    found = {
+        as_of: snapshot for (_, as_of), snapshot in snapshots_as_of([negotiation], as_ofs).items()
+    }
+    if issues is None:
+        issues = list(Issue.objects.filter(negotiation=negotiation).order_by("name"))
+        for issue in issues:
+            issue.negotiation = negotiation
+    wanted = {issue.pk for issue in issues}
+    positions = load_positions(
+        [pk for snapshot in found.values() for pk in snapshot.position_pks(wanted)], issues
+    )
+    after = [_row(issue, found[number], positions, None) for issue in issues]
     before = (
         {}
         if previous is None
-        else {row.issue.pk: row for row in gap_table(negotiation, as_of=previous)}
+        else {issue.pk: _row(issue, found[previous], positions, None) for issue in issues}
     )
-    issues, changes, raised = [], [], []
+    moved, changes, raised = [], [], []
     for row in after:
         earlier = before.get(row.issue.pk)
         if earlier is None or earlier.status == GapStatus.NOT_DISCUSSED:
@@ -584,13 +924,13 @@ def moves_since(negotiation: Negotiation, number: int, previous: int | None) -> 
             continue
         move = IssueMove(earlier, row)
         if move.gap_changed or move.status_changed:
-            issues.append(move)
+            moved.append(move)
         for side, party in (("a", negotiation.party_a), ("b", negotiation.party_b)):
             then = getattr(earlier, f"side_{side}")
             now = getattr(row, f"side_{side}")
             if now is not None and _says_something_else(then, now):
                 changes.append(PositionChange(row.issue, party, side, then, now))
-    return Moves(previous, issues, changes, raised)
+    return Moves(previous, moved, changes, raised)
 
 
 def _says_something_else(then: StatedPosition | None, now: StatedPosition) -> bool:
@@ -651,22 +991,42 @@ class ComparedIssue:
     standings: list[PartnerStanding | None]
 
 
-def compare(talks: list[PartnerTalks]) -> list[ComparedIssue]:
-    """The importer's talks side by side, issues matched by slug, the issues on most
-    tables first (those are the ones a comparison is for). `gap_tables` answers for
-    every negotiation in six queries at most."""
+def compared_slugs(talks: list[PartnerTalks]) -> list[str]:
+    """The issue slugs of the importer's talks in the order a comparison lists them: the
+    issues on most tables first (those are the ones a comparison is for), then by slug.
+    One query, of the issues' slugs only."""
     if not talks:
         return []
-    tables = gap_tables([t.negotiation for t in talks])
-    issues: dict[str, ComparedIssue] = {}
+    tables: dict[str, int] = defaultdict(int)
+    rows = Issue.objects.filter(negotiation__in=[t.negotiation.pk for t in talks]).order_by()
+    for slug in rows.values_list("slug", flat=True):
+        tables[slug] += 1
+    return sorted(tables, key=lambda slug: (-tables[slug], slug))
+
+
+def compare(
+    talks: list[PartnerTalks], *, slugs: list[str] | None = None, positions: bool = True
+) -> list[ComparedIssue]:
+    """The importer's talks side by side, issues matched by slug, in the order of
+    `compared_slugs`; only the issues of `slugs` when given (a page of them); without
+    `positions`, the sides are `Said`s (what the page prints). `gap_tables` answers for
+    every negotiation in three queries, two without positions."""
+    if not talks:
+        return []
+    if slugs is None:
+        slugs = compared_slugs(talks)
+    tables = gap_tables(
+        [t.negotiation for t in talks],
+        issue_slugs=slugs,
+        trade_values=False,
+        history=False,
+        positions=positions,
+    )
+    issues = {slug: ComparedIssue(slug, [], [None] * len(talks)) for slug in slugs}
     for index, partner_talks in enumerate(talks):
         for row in tables[partner_talks.negotiation.pk]:
-            slug = row.issue.slug
-            compared = issues.setdefault(slug, ComparedIssue(slug, [], [None] * len(talks)))
+            compared = issues[row.issue.slug]
             compared.standings[index] = PartnerStanding(partner_talks, row)
             if row.issue.name not in compared.names:
                 compared.names.append(row.issue.name)
-    return sorted(
-        issues.values(),
-        key=lambda issue: (-sum(s is not None for s in issue.standings), issue.slug),
-    )
+    return [issues[slug] for slug in slugs if any(issues[slug].standings)]

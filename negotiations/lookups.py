@@ -1,5 +1,6 @@
 """One fetch per object kind, with what its pages print, answering 404 in words."""
 
+from django.db.models import Prefetch
 from django.http import Http404
 
 from negotiations.models import Issue, Negotiation, Official, TalkRound
@@ -7,7 +8,7 @@ from negotiations.models import Issue, Negotiation, Official, TalkRound
 
 def get_negotiation(slug: str) -> Negotiation:
     try:
-        return Negotiation.objects.with_parties().get(slug=slug)
+        return Negotiation.objects.with_parties().with_data_version().get(slug=slug)
     except Negotiation.DoesNotExist:
         raise Http404(f"There is no negotiation “{slug}”.") from None
 
@@ -18,7 +19,10 @@ def get_round(negotiation: Negotiation, number: int) -> TalkRound:
             TalkRound.objects.select_related(
                 "negotiation__party_a", "negotiation__party_b", "source"
             )
-            .prefetch_related("participants__country")
+            # One query for the participants with their countries, not two.
+            .prefetch_related(
+                Prefetch("participants", queryset=Official.objects.select_related("country"))
+            )
             .get(negotiation=negotiation, number=number)
         )
     except TalkRound.DoesNotExist:

@@ -15,10 +15,9 @@ from negotiations.gap import (
     Implementation,
     PartnerTalks,
     gap_table,
-    gap_tables,
     implementation,
 )
-from negotiations.models import Issue, Milestone, Negotiation, StatedPosition, TalkRound
+from negotiations.models import Issue, Negotiation, NegotiationDataVersion, StatedPosition
 from tariffs.models import ALL_GOODS, Country, TariffLine, TariffMeasure, TradeValue
 from tariffs.rates import AppliedRate, RateBook
 
@@ -74,8 +73,8 @@ def issue_rates_on(
 ) -> list[dict[int, IssueRates]]:
     """`issue_rates` on each of `days`, the issues' lines read once. Whether a change is
     scheduled (for `implementation`) is asked of the first day only: the others are
-    earlier dates shown for comparison. Seven queries for the first day, four for each
-    other one."""
+    earlier dates shown for comparison. One query for the lines, then two for each day
+    (a `RateBook` of the measures that cover those lines)."""
     other = {
         negotiation.party_a_id: negotiation.party_b,
         negotiation.party_b_id: negotiation.party_a,
@@ -91,9 +90,10 @@ def issue_rates_on(
     for link in links:
         lines_by_issue.setdefault(link.issue_id, []).append(link.tariffline)
 
+    codes = {line.hs_code for lines in lines_by_issue.values() for line in lines}
     results = []
     for index, day in enumerate(days):
-        book = RateBook(other, other.values(), day)
+        book = RateBook(other, other.values(), day, hs_codes=codes)
         result = {}
         for issue in issues:
             rates = [
@@ -144,10 +144,12 @@ def gap_view(
     sort: str = SortOrder.GAP,
     on: date,
     then: date | None = None,
+    issues: list[Issue] | None = None,
 ) -> GapView:
     """The gap table's rows as the controls select them, with the rates in force `on`
-    (today) and, given the as-of round's date, `then`."""
-    rows = gap_table(negotiation, as_of=as_of)
+    (today) and, given the as-of round's date, `then`; `issues`: the negotiation's, when
+    the caller has them already."""
+    rows = gap_table(negotiation, as_of=as_of, issues=issues)
     if sector:
         rows = [row for row in rows if row.issue.sector == sector]
     if open_only:
@@ -169,34 +171,30 @@ def gap_view(
     return GapView(negotiation, as_of, rows, applied, on, earlier[0] if earlier else None, then)
 
 
-@dataclass(frozen=True)
-class NegotiationSummary(GapSummary):
-    """A row of the home page."""
-
-    negotiation: Negotiation
-    rows: list[GapRow]
-
-
-def negotiation_summaries(*, party: str = "", status: str = "") -> list[NegotiationSummary]:
+def listed_negotiations(*, party: str = "", status: str = ""):
     """The negotiations the home page lists, filtered by a party's code and a status,
-    each with its current gaps. Seven queries at most whatever the number of negotiations."""
+    latest round first, with what their rows print and their data version (for
+    `gap.negotiation_summaries`)."""
     negotiations = (
-        Negotiation.objects.with_parties().with_round_stats().order_by("-latest_round_on", "title")
+        Negotiation.objects.with_parties()
+        .with_data_version()
+        .with_round_stats()
+        .order_by("-latest_round_on", "title", "pk")
     )
     if party:
         negotiations = negotiations.filter(Q(party_a__code=party) | Q(party_b__code=party))
     if status:
         negotiations = negotiations.filter(status=status)
-    negotiations = list(negotiations)
-    tables = gap_tables(negotiations)
-    return [NegotiationSummary(n, tables[n.pk]) for n in negotiations]
+    return negotiations
 
 
 def partner_talks(importer: Country | None) -> list[PartnerTalks]:
     """The importer's negotiations, each with the other party as the partner, by title."""
     if importer is None:
         return []
-    negotiations = Negotiation.objects.involving(importer).with_parties().order_by("title")
+    negotiations = (
+        Negotiation.objects.involving(importer).with_parties().with_data_version().order_by("title")
+    )
     return [PartnerTalks.of(negotiation, importer) for negotiation in negotiations]
 
 
@@ -209,24 +207,21 @@ class DataAsOf:
     last_edit_at: datetime | None
 
 
-EDITED_MODELS = (
-    Negotiation,
-    TalkRound,
-    Milestone,
-    Issue,
-    StatedPosition,
-    TariffLine,
-    TariffMeasure,
-    TradeValue,
-)
+# Besides the negotiations' data, whose changes their data versions date (deletions too).
+EDITED_TARIFF_MODELS = (TariffLine, TariffMeasure, TradeValue)
 
 
 def data_as_of() -> DataAsOf:
-    """The newest statement's date and the newest edit of anything a page shows: one
-    aggregate per model, each over an indexed column (read from the index's end, so its
-    cost does not grow with the table)."""
+    """The newest statement's date and the newest edit of anything a page shows: the
+    latest change of a negotiation's data (its data version's clock) and the newest edit
+    of tariff data. Five small queries, each read from an index's end or a row per
+    negotiation, whatever the tables' size."""
     newest = StatedPosition.objects.aggregate(newest=Max("stated_on"))["newest"]
     stamps = [
-        model.objects.aggregate(latest=Max("updated_at"))["latest"] for model in EDITED_MODELS
+        NegotiationDataVersion.objects.aggregate(latest=Max("changed_at"))["latest"],
+        *(
+            model.objects.aggregate(latest=Max("updated_at"))["latest"]
+            for model in EDITED_TARIFF_MODELS
+        ),
     ]
     return DataAsOf(newest, max((stamp for stamp in stamps if stamp is not None), default=None))

@@ -8,21 +8,9 @@ from decimal import Decimal
 from django.urls import reverse
 
 from negotiations.gap import GapStatus
-from negotiations.models import Negotiation, Stance
-from tests.factories import (
-    IssueFactory,
-    NegotiationFactory,
-    StatedPositionFactory,
-    TalkRoundFactory,
-    country,
-)
 
 URL = reverse("negotiations:compare")
 HTMX = {"HX-Request": "true"}
-# the parties, the importer's negotiations, and gap_tables' six for all of them (rounds,
-# positions, issues, and the trade values: the issues' goods, the values, the measures on
-# all goods)
-MAX_QUERIES = 8
 
 
 def lines_by_slug(response):
@@ -172,30 +160,3 @@ def test_the_htmx_fragment_carries_the_fallback_notice(analyst, cast):
     html = response.content.decode()
     assert "<html" not in html
     assert "showing United States (USA) instead" in html
-
-
-def test_the_compare_page_query_count_does_not_grow_with_negotiations_or_positions(
-    analyst, cast, django_assert_max_num_queries
-):
-    with django_assert_max_num_queries(MAX_QUERIES):
-        analyst.get(URL)
-
-    for partner in ("KOR", "IND", "VNM"):
-        negotiation = NegotiationFactory(party_a=country(partner), party_b=country("USA"))
-        issues = [IssueFactory(negotiation=negotiation, slug=s) for s in ("autos", "rice", "chips")]
-        for number in (1, 2, 3, 4):
-            talk_round = TalkRoundFactory(negotiation=negotiation, number=number)
-            for issue in issues:
-                for party, target in ((partner, number), ("USA", 30 - number)):
-                    StatedPositionFactory(
-                        round=talk_round,
-                        issue=issue,
-                        party=country(party),
-                        stance=Stance.REDUCE,
-                        target_rate_pct=target,
-                    )
-
-    with django_assert_max_num_queries(MAX_QUERIES):
-        response = analyst.get(URL)
-    assert len(response.context["talks"]) == Negotiation.objects.involving(country("USA")).count()
-    assert len(response.context["talks"]) == 6

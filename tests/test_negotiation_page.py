@@ -3,25 +3,14 @@
 The cast (tests/casts.py) is the Japan–U.S. talks in five rounds: a 25-point gap on cars
 in rounds 2 and 3, a deal at 15% in round 4, the order putting it in force in round 5."""
 
-import datetime
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from negotiations.models import Stance
 from tests.factories import (
-    IssueFactory,
-    NegotiationFactory,
-    OfficialFactory,
-    StatedPositionFactory,
-    TalkRoundFactory,
-    TariffLineFactory,
-    TariffMeasureFactory,
     TradeValueFactory,
-    country,
 )
 
 URL = reverse("negotiations:detail", args=["japan-us-2025"])
@@ -167,72 +156,6 @@ def test_an_unknown_issue_is_a_404_that_says_so(analyst, cast):
 
     assert response.status_code == 404
     assert "has no issue “bananas”" in response.content.decode()
-
-
-def add_issues(negotiation, rounds, count, start=0):
-    for n in range(start, start + count):
-        issue = IssueFactory(negotiation=negotiation, slug=f"issue-{n}")
-        for round_ in rounds[::3]:
-            for party in ("JPN", "USA"):
-                StatedPositionFactory(
-                    round=round_,
-                    party=country(party),
-                    issue=issue,
-                    stance=Stance.REDUCE,
-                    target_rate_pct=n,
-                    stated_on=round_.start_date + datetime.timedelta(days=1),
-                )
-
-
-def queries_for(client, url, **headers) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url, **headers).status_code == 200
-    return len(captured)
-
-
-def test_the_page_query_count_does_not_grow_with_the_data(analyst, db):
-    negotiation = NegotiationFactory(slug="big")
-    rounds = [TalkRoundFactory(negotiation=negotiation, number=n) for n in range(1, 4)]
-    add_issues(negotiation, rounds, 2)
-    # An issue on a line with its trade figure, one on all goods, a measure on each.
-    cars = TariffLineFactory(importer=country("USA"), hs_code="8703")
-    TradeValueFactory(line=cars)
-    IssueFactory(negotiation=negotiation, slug="cars").tariff_lines.add(cars)
-    IssueFactory(negotiation=negotiation, slug="everything", covers_all_goods=True)
-    TariffMeasureFactory(lines=[cars], rate_pct=25)
-    TariffMeasureFactory(covers_all_lines=True, in_force_from=datetime.date(2030, 1, 1))
-    url = reverse("negotiations:detail", args=["big"])
-    small_page, small_fragment = queries_for(analyst, url), queries_for(analyst, url, **HTMX)
-    expanded = queries_for(analyst, url + "?history=issue-0&history=cars")
-
-    rounds += [TalkRoundFactory(negotiation=negotiation, number=n) for n in range(4, 13)]
-    add_issues(negotiation, rounds, 25, start=2)
-
-    # The fragment: the negotiation, its rounds, the controls' issues, the gap table's six,
-    # the issues' lines, the measures in force on the round's date (four) and today (four),
-    # those scheduled after today (three); the page adds the timeline's participants and
-    # milestones; the expanded histories, one query for them all.
-    assert queries_for(analyst, url, **HTMX) == small_fragment <= 21
-    assert queries_for(analyst, url) == small_page <= 24
-    assert queries_for(analyst, url + "?history=issue-0&history=cars") == expanded
-    assert expanded == small_page + 1
-
-
-def test_an_issue_history_query_count_does_not_grow_with_its_statements(analyst, cast):
-    url = reverse("negotiations:issue_history", args=["japan-us-2025", "autos"])
-    few_page, few_fragment = queries_for(analyst, url), queries_for(analyst, url, **HTMX)
-
-    talks = cast.japan_us
-    speakers = [OfficialFactory(country=cast.japan) for _ in range(5)]
-    for talk_round in talks.rounds.values():
-        for speaker in speakers:
-            StatedPositionFactory(
-                round=talk_round, party=cast.japan, speaker=speaker, issue=talks.issues["autos"]
-            )
-
-    # the negotiation, its rounds, the issue, its positions with everything they print
-    assert queries_for(analyst, url) == few_page <= 5
-    assert queries_for(analyst, url, **HTMX) == few_fragment <= 5
 
 
 def test_the_rates_in_force_on_the_rounds_date_and_today_each_link_to_their_explanation(

@@ -8,20 +8,12 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from negotiations.models import Negotiation, Stance
+from negotiations.models import Stance
 from tests.factories import (
-    IssueFactory,
-    NegotiationFactory,
     OfficialFactory,
-    StatedPositionFactory,
-    TalkRoundFactory,
-    country,
 )
 
 pytestmark = pytest.mark.django_db
-
-# official, rounds, statements: the negotiations are read off those two lists
-MAX_QUERIES = 3
 
 
 def official_url(official):
@@ -112,29 +104,3 @@ def test_an_unknown_official_answers_404_saying_so(analyst):
 
     assert response.status_code == 404
     assert "There is no official number 987654." in response.content.decode()
-
-
-def test_the_official_page_query_count_does_not_grow_with_rounds_and_statements(
-    analyst, akazawa, django_assert_max_num_queries
-):
-    with django_assert_max_num_queries(MAX_QUERIES):
-        analyst.get(official_url(akazawa))
-
-    for _ in range(3):
-        negotiation = NegotiationFactory(party_a=country("JPN"), party_b=country("KOR"))
-        for number in (1, 2, 3):
-            talk_round = TalkRoundFactory(negotiation=negotiation, number=number)
-            talk_round.participants.add(akazawa)
-            StatedPositionFactory(
-                round=talk_round,
-                issue=IssueFactory(negotiation=negotiation),
-                party=country("JPN"),
-                speaker=akazawa,
-            )
-
-    with django_assert_max_num_queries(MAX_QUERIES):
-        response = analyst.get(official_url(akazawa))
-    assert (
-        len(response.context["involvements"])
-        == 1 + Negotiation.objects.filter(party_b__code="KOR").count()
-    )

@@ -5,8 +5,12 @@ from django.views.decorators.vary import vary_on_headers
 
 from negotiations.forms import CompareForm
 from negotiations.gap import compare as compare_talks
+from negotiations.gap import compared_slugs
+from negotiations.pagination import paginate
 from negotiations.selections import partner_talks
 from negotiations.views import wants_fragment
+
+ISSUES_PER_PAGE = 20
 
 
 @vary_on_headers("HX-Request")
@@ -14,14 +18,22 @@ def compare(request):
     form = CompareForm(request.GET)
     importer = form.importer_country
     talks = partner_talks(importer)
+    listing = paginate(
+        request,
+        compared_slugs(talks),
+        per_page=ISSUES_PER_PAGE,
+        query=form.effective_query(),
+        target="comparison",
+    )
     context = {
         "nav": "compare",
         "breadcrumbs": [("Compare", None)],
         "form": form,
-        "notices": form.notices,
+        "notices": [*form.notices, *listing.notices],
         "importer": importer,
         "talks": talks,
-        "issues": compare_talks(talks),
+        "listing": listing,
+        "issues": compare_talks(talks, slugs=list(listing.items)),
     }
     if wants_fragment(request):
         return render(request, "negotiations/compare.html#comparison", context)

@@ -1,35 +1,86 @@
 """The country page: its negotiations, officials and statements; the measures it
 imposes and those it faces."""
 
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import render
 
 from negotiations.models import Negotiation, StatedPosition
+from negotiations.pagination import count_of, paginate
 from tariffs.lookups import get_country
+from tariffs.models import Country, TariffLine, TariffMeasure
 from tariffs.rates import measures_faced_by, measures_imposed_by
+
+NEGOTIATIONS_PER_PAGE = 20
+MEASURES_PER_PAGE = 20
+STATEMENTS_SHOWN = 20
 
 
 def country(request, code):
     country = get_country(code)
-    negotiations = list(
-        Negotiation.objects.involving(country)
-        .with_parties()
+    involving = Negotiation.objects.involving(country)
+    # The measures without partners it faces are those of the countries it deals with.
+    counterparts = Country.objects.filter(
+        Q(negotiations_as_a__party_b=country) | Q(negotiations_as_b__party_a=country)
+    ).values("pk")
+    imposed = TariffMeasure.objects.filter(importer=country)
+    faced = measures_faced_by(country, importers=counterparts)
+    # The three lists' counts, and whether it has a tariff, in one query.
+    counts = (
+        Country.objects.filter(pk=country.pk)
+        .annotate(
+            negotiations=count_of(involving),
+            imposed=count_of(imposed),
+            faced=count_of(faced),
+            has_lines=Exists(TariffLine.objects.filter(importer=OuterRef("pk"))),
+        )
+        .values("negotiations", "imposed", "faced", "has_lines")
+        .get()
+    )
+    negotiations = paginate(
+        request,
+        involving.with_parties()
         .with_round_stats()
         .prefetch_related("rounds")
+        .order_by("-started_on", "title", "pk"),
+        per_page=NEGOTIATIONS_PER_PAGE,
+        param="negotiations",
+        label="Negotiations page",
+        count=counts["negotiations"],
     )
-    counterparts = {negotiation.other_party(country).pk for negotiation in negotiations}
+    imposed = paginate(
+        request,
+        measures_imposed_by(country),
+        per_page=MEASURES_PER_PAGE,
+        param="imposed",
+        label="Measures imposed page",
+        count=counts["imposed"],
+    )
+    faced = paginate(
+        request,
+        faced,
+        per_page=MEASURES_PER_PAGE,
+        param="faced",
+        label="Measures faced page",
+        count=counts["faced"],
+    )
+    # Newest first, in the order of the index on (party, stated_on, id).
     statements = (
         StatedPosition.objects.filter(party=country)
         .with_context()
-        .order_by("-stated_on", "-round__number", "-pk")[:20]
+        .order_by("-stated_on", "-pk")[:STATEMENTS_SHOWN]
     )
     context = {
         "country": country,
-        "negotiations": negotiations,
+        "negotiations": negotiations.items,
+        "negotiations_listing": negotiations,
         "officials": country.officials.order_by("name"),
-        "imposed": measures_imposed_by(country),
-        "faced": measures_faced_by(country, importers=counterparts),
+        "imposed": imposed.items,
+        "imposed_listing": imposed,
+        "faced": faced.items,
+        "faced_listing": faced,
         "statements": statements,
-        "has_lines": country.tariff_lines.exists(),
+        "has_lines": counts["has_lines"],
+        "notices": [*negotiations.notices, *imposed.notices, *faced.notices],
         "nav": "negotiations",
         "breadcrumbs": [(country.name, None)],
     }

@@ -9,6 +9,7 @@ call the same functions, so both give the same bytes.
 """
 
 from collections.abc import Callable, Mapping
+from itertools import islice
 
 from django.utils import timezone
 
@@ -25,11 +26,11 @@ from negotiations.csv_formats import (
     gap_rows,
 )
 from negotiations.forms import CompareForm, HomeFilters, TariffLineSearchForm
-from negotiations.gap import compare
+from negotiations.gap import compare, compared_slugs, negotiation_summaries
 from negotiations.lookups import get_negotiation, get_round
 from negotiations.models import StatedPosition
 from negotiations.recent_changes import every_change
-from negotiations.selections import negotiation_summaries, partner_talks
+from negotiations.selections import listed_negotiations, partner_talks
 from negotiations.views.changes import selected_change_sets
 from negotiations.views.negotiation import selected_gap_view, selected_history
 from tariffs.csv_formats import TARIFF_LINE_SEARCH
@@ -37,6 +38,7 @@ from tariffs.rates import iter_applied_rates
 from tariffs.search import search_lines
 
 Query = Mapping[str, str]
+COMPARED_AT_ONCE = 50
 
 
 def negotiations_download(query: Query) -> Download:
@@ -44,8 +46,15 @@ def negotiations_download(query: Query) -> Download:
     refuse_invalid(filters.invalid)
     party, status = filters.values["party"], filters.values["status"]
     name = "-".join(["negotiations", *(value for value in (party, status) if value)])
-    summaries = negotiation_summaries(party=party, status=status)
-    return Download(f"{name}.csv", NEGOTIATION_SUMMARIES.columns, summaries)
+    negotiations = listed_negotiations(party=party, status=status)
+    return Download(f"{name}.csv", NEGOTIATION_SUMMARIES.columns, _summaries(negotiations))
+
+
+def _summaries(negotiations):
+    """Every negotiation's summary, a hundred negotiations at a time: streamed."""
+    rows = negotiations.iterator(chunk_size=100)
+    while chunk := list(islice(rows, 100)):
+        yield from negotiation_summaries(chunk)
 
 
 def gap_download(query: Query, slug: str) -> Download:
@@ -101,18 +110,24 @@ def compare_download(query: Query) -> Download:
     refuse_invalid(form.invalid)
     importer = form.importer_country
     code = importer.code if importer else ""
-    issues = compare(partner_talks(importer))
     return Download(
         f"compare-{code or 'none'}.csv",
         compare_columns(code, timezone.localdate()),
-        compare_rows(issues),
+        compare_rows(_compared(partner_talks(importer))),
     )
+
+
+def _compared(talks):
+    """Every compared issue, a page's worth at a time: streamed."""
+    slugs = compared_slugs(talks)
+    for start in range(0, len(slugs), COMPARED_AT_ONCE):
+        yield from compare(talks, slugs=slugs[start : start + COMPARED_AT_ONCE])
 
 
 def tariff_lines_download(query: Query) -> Download:
     """The lines the search selects, all pages of them."""
     form = TariffLineSearchForm(query)
-    refuse_invalid([item for item in form.invalid if item[0] != "Page"])
+    refuse_invalid(form.invalid)
     values = form.values
     on, partner, importer = values["date"], values["partner"], values["importer"]
     name = "-".join(

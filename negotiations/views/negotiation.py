@@ -1,6 +1,7 @@
 """The negotiation page: timeline, gap table and chart, and each issue's history."""
 
-from django.db.models import prefetch_related_objects
+from django.db.models import Count, F, Window, prefetch_related_objects
+from django.db.models.functions import RowNumber
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,7 +10,8 @@ from django.views.decorators.vary import vary_on_headers
 from negotiations.charts import dumbbell_chart, sparkline
 from negotiations.forms import GapControls
 from negotiations.lookups import get_issue, get_negotiation
-from negotiations.models import Milestone, StatedPosition
+from negotiations.models import Issue, Milestone, StatedPosition
+from negotiations.pagination import paginate
 from negotiations.selections import gap_view
 from negotiations.views import wants_fragment
 from tariffs.models import ALL_GOODS
@@ -20,7 +22,9 @@ def selected_gap_view(query, negotiation):
     rates in force today and on the as-of round's date: the page and its CSV exports all
     start here."""
     rounds = list(negotiation.rounds.order_by("number"))
-    controls = GapControls(query, negotiation=negotiation, rounds=rounds)
+    # Read once for the controls (sectors, histories) and the gap table.
+    issues = list(Issue.objects.filter(negotiation=negotiation).order_by("name"))
+    controls = GapControls(query, negotiation=negotiation, rounds=rounds, issues=issues)
     values = controls.values
     as_of_round = next((r for r in rounds if r.number == values["round"]), None)
     view = gap_view(
@@ -31,6 +35,7 @@ def selected_gap_view(query, negotiation):
         sort=values["sort"],
         on=timezone.localdate(),
         then=as_of_round.start_date if as_of_round else None,
+        issues=issues,
     )
     return rounds, controls, view
 
@@ -108,18 +113,26 @@ def _rates_then_and_now(view, issue_id) -> list[dict]:
 
 
 def _histories_shown(negotiation, slugs, as_of) -> dict[str, list[StatedPosition]]:
-    """issue slug -> its statements up to round `as_of`, for the rows whose history is
-    expanded; one query for all of them, none when none is."""
+    """issue slug -> its first statements up to round `as_of` (at most a page of the
+    history page), for the rows whose history is expanded; one query for all of them,
+    none when none is. Each has `history_count`, the statements in all."""
     if not slugs:
         return {}
     shown: dict[str, list[StatedPosition]] = {slug: [] for slug in slugs}
+    positions = StatedPosition.objects.filter(issue__negotiation=negotiation, issue__slug__in=slugs)
+    if as_of is not None:
+        positions = positions.filter(round__number__lte=as_of)
+    by_issue = {"partition_by": [F("issue")]}
+    order = [F("round__number"), F("stated_on"), F("pk")]
     positions = (
-        StatedPosition.objects.filter(issue__negotiation=negotiation, issue__slug__in=slugs)
+        positions.annotate(
+            history_index=Window(RowNumber(), order_by=order, **by_issue),
+            history_count=Window(Count("pk"), **by_issue),
+        )
+        .filter(history_index__lte=HISTORY_PER_PAGE)
         .with_context()
         .in_order()
     )
-    if as_of is not None:
-        positions = positions.filter(round__number__lte=as_of)
     for position in positions:
         shown[position.issue.slug].append(position)
     return shown
@@ -127,7 +140,8 @@ def _histories_shown(negotiation, slugs, as_of) -> dict[str, list[StatedPosition
 
 def _timeline(negotiation, rounds):
     """Rounds and milestones in date order, so the effect of deadlines shows."""
-    prefetch_related_objects(rounds, "participants__country")
+    # Only their names and sides are printed: no need for their countries.
+    prefetch_related_objects(rounds, "participants")
     events = [
         {"date": r.start_date, "round": r, "participants": list(r.participants.all())}
         for r in rounds
@@ -147,17 +161,25 @@ def selected_history(query, slug, issue_slug):
     return negotiation, issue, controls, positions
 
 
+HISTORY_PER_PAGE = 50
+
+
 @vary_on_headers("HX-Request")
 def issue_history(request, slug, issue_slug):
     negotiation, issue, controls, positions = selected_history(request.GET, slug, issue_slug)
+    round_query = controls.effective_query(exclude=("sector", "open", "sort", "history"))
+    listing = paginate(
+        request, positions, per_page=HISTORY_PER_PAGE, query=round_query, target="issue-history"
+    )
     context = {
         "negotiation": negotiation,
         "issue": issue,
         "controls": controls,
-        "positions": positions,
+        "positions": listing.items,
+        "listing": listing,
         "as_of": controls.values["round"],
-        "round_query": controls.effective_query(exclude=("sector", "open", "sort", "history")),
-        "notices": controls.notices,
+        "round_query": round_query,
+        "notices": [*controls.notices, *listing.notices],
     }
     if wants_fragment(request):
         return render(request, "negotiations/issue_history.html#issue-history", context)

@@ -3,67 +3,92 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from django.db.models import Count
 from django.shortcuts import render
 
 from negotiations.lookups import get_official
-from negotiations.models import Negotiation, Official, StatedPosition, TalkRound
+from negotiations.models import Negotiation, Official
+from negotiations.pagination import paginate
+
+ROUNDS_PER_PAGE = 25
+STATEMENTS_PER_PAGE = 50
 
 
-@dataclass
+@dataclass(frozen=True)
 class Involvement:
-    """One negotiation the official took part in, and how."""
+    """One negotiation the official took part in, and how much."""
 
     negotiation: Negotiation
     side: str | None
-    rounds: list[TalkRound] = field(default_factory=list)
-    statements: list[StatedPosition] = field(default_factory=list)
+    rounds: int
+    statements: int
 
 
 def detail(request, pk):
     official = get_official(pk)
-    rounds = list(
+    rounds = paginate(
+        request,
         official.rounds.select_related("negotiation__party_a", "negotiation__party_b").order_by(
-            "-start_date", "-number"
-        )
+            "-start_date", "-number", "-pk"
+        ),
+        per_page=ROUNDS_PER_PAGE,
+        param="rounds",
+        label="Rounds page",
     )
-    statements = list(
+    statements = paginate(
+        request,
+        # Newest first, in the order of the index on (speaker, stated_on, id).
         official.positions.with_context()
         .select_related("round__negotiation__party_a", "round__negotiation__party_b")
-        .order_by("-stated_on", "-round__number", "-pk")
+        .order_by("-stated_on", "-pk"),
+        per_page=STATEMENTS_PER_PAGE,
+        param="statements",
+        label="Statements page",
     )
     context = {
         "nav": "negotiations",
         "breadcrumbs": [(official.name, None)],
         "official": official,
-        "rounds": [(r, r.negotiation.side_of(official.country_id)) for r in rounds],
-        "statements": statements,
-        "involvements": involvements(official, rounds, statements),
+        "rounds": [(r, r.negotiation.side_of(official.country_id)) for r in rounds.items],
+        "rounds_listing": rounds,
+        "statements": statements.items,
+        "statements_listing": statements,
+        "notices": [*rounds.notices, *statements.notices],
+        "involvements": involvements(official),
     }
     return render(request, "negotiations/official.html", context)
 
 
-def involvements(
-    official: Official, rounds: list[TalkRound], statements: list[StatedPosition]
-) -> list[Involvement]:
-    """The negotiations behind the rounds and statements already fetched: no query, and
-    no join of participants with positions, which would multiply rows."""
-    found: dict[int, Involvement] = {}
-
-    def involvement(negotiation: Negotiation) -> Involvement:
-        if negotiation.pk not in found:
-            side = negotiation.side_of(official.country_id)
-            found[negotiation.pk] = Involvement(negotiation, side)
-        return found[negotiation.pk]
-
-    for talk_round in rounds:
-        involvement(talk_round.negotiation).rounds.append(talk_round)
-    for statement in statements:
-        involvement(statement.round.negotiation).statements.append(statement)
+def involvements(official: Official) -> list[Involvement]:
+    """The negotiations the official attended a round of or spoke in, with how many of
+    each: two counts by negotiation and the negotiations, three queries."""
+    rounds = dict(
+        official.rounds.order_by()
+        .values_list("negotiation")
+        .annotate(count=Count("pk"))
+        .values_list("negotiation", "count")
+    )
+    statements = dict(
+        official.positions.order_by()
+        .values_list("round__negotiation")
+        .annotate(count=Count("pk"))
+        .values_list("round__negotiation", "count")
+    )
+    negotiations = Negotiation.objects.with_parties().filter(pk__in={*rounds, *statements})
+    found = [
+        Involvement(
+            negotiation,
+            negotiation.side_of(official.country_id),
+            rounds.get(negotiation.pk, 0),
+            statements.get(negotiation.pk, 0),
+        )
+        for negotiation in negotiations
+    ]
     # The order of the home page: the latest talks first.
     return sorted(
-        found.values(),
+        found,
         key=lambda i: (
             -(i.negotiation.started_on or datetime.date.min).toordinal(),
             i.negotiation.title,

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from negotiations.gap import moves_since
 from negotiations.lookups import get_negotiation, get_round
 from negotiations.models import Issue, Negotiation, Official, StatedPosition, TalkRound
+from negotiations.pagination import paginate
 
 
 @dataclass(frozen=True)
@@ -26,10 +27,12 @@ class IssuePositions:
     side_b: list[StatedPosition]
 
 
+ISSUES_PER_PAGE = 20
+
+
 def detail(request, slug, number):
     negotiation = get_negotiation(slug)
     talk_round = get_round(negotiation, number)
-    positions = list(talk_round.positions.with_context().in_order())
     dates = dict(
         TalkRound.objects.filter(negotiation=negotiation)
         .order_by("number")
@@ -37,6 +40,18 @@ def detail(request, slug, number):
     )
     previous = max((n for n in dates if n < number), default=None)
     following = min((n for n in dates if n > number), default=None)
+
+    # The round's positions and what moved come a page of issues at a time: only an
+    # issue stated on in this round can have moved since the previous one.
+    listing = paginate(
+        request,
+        Issue.objects.filter(positions__round=talk_round).distinct().order_by("name", "pk"),
+        per_page=ISSUES_PER_PAGE,
+    )
+    issues = list(listing.items)
+    for issue in issues:
+        issue.negotiation = negotiation
+    positions = list(talk_round.positions.filter(issue__in=issues).with_context().in_order())
 
     participants = sorted(
         (
@@ -56,9 +71,11 @@ def detail(request, slug, number):
         "round": talk_round,
         "participants": participants,
         "issues": positions_by_issue(negotiation, positions),
+        "listing": listing,
+        "notices": listing.notices,
         "previous": (previous, dates[previous]) if previous is not None else None,
         "next": (following, dates[following]) if following is not None else None,
-        "moves": moves_since(negotiation, number, previous),
+        "moves": moves_since(negotiation, number, previous, issues=issues),
     }
     return render(request, "negotiations/round.html", context)
 

@@ -6,13 +6,13 @@ the partners an importer negotiates with, the issues about a line.
 
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.vary import vary_on_headers
 
 from negotiations.forms import TariffLineSearchForm
 from negotiations.models import Negotiation
+from negotiations.pagination import paginate
 from negotiations.views import wants_fragment
 from tariffs.forms import AsOfForm
 from tariffs.lookups import get_country, get_line
@@ -20,6 +20,8 @@ from tariffs.rates import applied_rates, measures_covering, rates_by_partner
 from tariffs.search import search_lines
 
 LINES_PER_PAGE = 50
+MEASURES_PER_PAGE = 25
+ISSUES_PER_PAGE = 25
 
 
 @vary_on_headers("HX-Request")
@@ -28,18 +30,6 @@ def lines(request):
     values = form.values
     notices = list(form.notices)
     on, partner = values["date"], values["partner"]
-
-    paginator = Paginator(search_lines(values["q"] or "", values["importer"]), LINES_PER_PAGE)
-    number = values["page"] or 1
-    if number > paginator.num_pages:
-        notices.append(
-            f"Page {number} does not exist; showing the last page, {paginator.num_pages}."
-        )
-        number = paginator.num_pages
-    page = paginator.page(number)
-
-    rates = applied_rates(page.object_list, partner, on)
-    rows = [(line, rates[line.pk]) for line in page.object_list]
 
     # Links carry the values in effect, not what was typed: a bad date is not passed on.
     filters = {
@@ -50,6 +40,18 @@ def lines(request):
     if form.date_chosen:
         filters["date"] = on.isoformat()
     query = urlencode({key: value for key, value in filters.items() if value})
+    listing = paginate(
+        request,
+        search_lines(values["q"] or "", values["importer"]),
+        per_page=LINES_PER_PAGE,
+        query=query,
+        target="results",
+    )
+    notices += listing.notices
+    page = listing.page
+
+    rates = applied_rates(page.object_list, partner, on)
+    rows = [(line, rates[line.pk]) for line in page.object_list]
 
     context = {
         "form": form,
@@ -57,8 +59,8 @@ def lines(request):
         "on": on,
         "partner": partner,
         "page_obj": page,
+        "listing": listing,
         "rows": rows,
-        "page_query": f"{query}&" if query else "",
         "export_query": query,
         "line_query": f"?date={on.isoformat()}" if form.date_chosen else "",
         "notices": notices,
@@ -103,8 +105,27 @@ def line_detail(request, importer, hs_code):
     if wants_fragment(request):
         return render(request, "negotiations/tariff_line.html#rates", context)
 
-    context["measures"] = measures_covering(line)
-    context["issues"] = line.issues.select_related(
-        "negotiation__party_a", "negotiation__party_b"
-    ).order_by("negotiation__title", "name")
+    measures = paginate(
+        request,
+        measures_covering(line),
+        per_page=MEASURES_PER_PAGE,
+        param="measures",
+        label="Measures page",
+    )
+    issues = paginate(
+        request,
+        line.issues.select_related("negotiation__party_a", "negotiation__party_b").order_by(
+            "negotiation__title", "name", "pk"
+        ),
+        per_page=ISSUES_PER_PAGE,
+        param="issues",
+        label="Issues page",
+    )
+    context.update(
+        measures=measures.items,
+        measures_listing=measures,
+        issues=issues.items,
+        issues_listing=issues,
+        notices=[*form.notices, *measures.notices, *issues.notices],
+    )
     return render(request, "negotiations/tariff_line.html", context)

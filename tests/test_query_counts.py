@@ -1,0 +1,121 @@
+"""Every page type, full and HTMX fragment, makes a fixed number of SQL queries, at most
+12, and the same number once the database holds many times more of everything: a page's
+cost follows what it shows, not the database (the benchmark, `make bench`, shows the
+same with a million positions).
+
+The counts are those of a page viewed before (the cache holds the gap arithmetic of
+each negotiation under its data version, negotiations.gap); `test_cache_freshness.py`
+shows that an edit is seen on the next request all the same."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from negotiations.models import Stance
+from tests.factories import (
+    IssueFactory,
+    NegotiationFactory,
+    OfficialFactory,
+    StatedPositionFactory,
+    TalkRoundFactory,
+    TariffLineFactory,
+    TariffMeasureFactory,
+    TradeValueFactory,
+    country,
+)
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+JAPAN_US = "/negotiations/japan-us-2025"
+
+# page -> (URL, headers, queries)
+PAGES = {
+    "home": ("/", {}, 7),
+    "home, fragment": ("/?status=concluded", HTMX, 4),
+    "negotiation": (f"{JAPAN_US}/", {}, 11),
+    "negotiation, fragment": (f"{JAPAN_US}/?round=3", HTMX, 9),
+    "issue history": (f"{JAPAN_US}/issues/autos/", {}, 6),
+    "issue history, fragment": (f"{JAPAN_US}/issues/autos/?round=3", HTMX, 6),
+    "round": (f"{JAPAN_US}/rounds/2/", {}, 9),
+    "official": ("/officials/{akazawa}/", {}, 8),
+    "country": ("/countries/USA/", {}, 9),
+    "tariff search by HS code": ("/tariff-lines/?q=87", {}, 6),
+    "tariff search by words": ("/tariff-lines/?q=steel&partner=JPN", {}, 7),
+    "tariff search, fragment": ("/tariff-lines/?q=87&partner=JPN", HTMX, 5),
+    "tariff line": ("/tariff-lines/USA/8703/", {}, 10),
+    "tariff line, fragment": ("/tariff-lines/USA/8703/?date=2025-05-01", HTMX, 5),
+    "compare": ("/compare/?importer=USA", {}, 6),
+    "compare, fragment": ("/compare/?importer=JPN", HTMX, 6),
+}
+
+
+def queries(client, url, headers) -> int:
+    client.get(url, **headers)  # the first view fills the cache
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, **headers)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+def grow(cast) -> None:
+    """Many times more of everything the pages list or read: negotiations of Japan and
+    the United States, rounds and positions in the Japan–U.S. talks and elsewhere,
+    statements by Akazawa, lines, measures and trade values."""
+    japan, usa = country("JPN"), country("USA")
+    talks = cast.japan_us
+    for number in range(6, 16):
+        talks.round(number, f"2025-{1 + number // 3:02d}-{1 + number:02d}")
+    for number in range(1, 16):
+        talk_round = talks.rounds[number]
+        talk_round.participants.add(cast.akazawa)
+        for issue in talks.issues.values():
+            for party, stance in ((japan, Stance.REDUCE), (usa, Stance.MAINTAIN)):
+                StatedPositionFactory(
+                    round=talk_round,
+                    party=party,
+                    issue=issue,
+                    stance=stance,
+                    target_rate_pct=Decimal(number),
+                    speaker=cast.akazawa if party == japan else None,
+                )
+    for n in range(30):
+        other = NegotiationFactory(
+            party_a=japan if n % 2 else country("KOR"), party_b=usa, slug=f"more-{n}"
+        )
+        for number in (1, 2, 3):
+            talk_round = TalkRoundFactory(negotiation=other, number=number)
+            for slug in ("autos", "steel-aluminum", f"only-{n}"):
+                issue = other.issues.filter(slug=slug).first() or IssueFactory(
+                    negotiation=other, slug=slug, name=slug
+                )
+                for party in (other.party_a, usa):
+                    StatedPositionFactory(
+                        round=talk_round, party=party, issue=issue, target_rate_pct=n
+                    )
+    OfficialFactory.create_batch(5, country=japan)
+    for n in range(120):
+        line = TariffLineFactory(hs_code=f"8703{n:04d}", description=f"Steel cars {n}")
+        TradeValueFactory(line=line, partner=japan)
+    lines = list(cast.lines.values())
+    for n in range(40):
+        TariffMeasureFactory(
+            name=f"More measure {n}",
+            lines=lines,
+            partners=[japan] if n % 2 else [],
+            in_force_from=datetime.date(2025, 1, 1) + datetime.timedelta(days=n * 10),
+        )
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_each_page_makes_the_same_queries_with_many_times_the_data(analyst, cast, page):
+    url, headers, expected = PAGES[page]
+    url = url.format(akazawa=cast.akazawa.pk)
+
+    before = queries(analyst, url, headers)
+    grow(cast)
+    after = queries(analyst, url, headers)
+
+    assert (before, after) == (expected, expected)
+    assert expected <= 12
