@@ -14,6 +14,8 @@ fi
 ensure_venv requirements.txt
 
 "$PY" manage.py migrate --noinput
+# The pages' cache is a table of the database (CACHE_URL, README): created if missing.
+"$PY" manage.py createcachetable
 # Loads the demo into an empty database only: on every later start it says so and changes
 # nothing, so what an editor saved is never overwritten (`load_demo --reset` puts it back).
 "$PY" manage.py load_demo

@@ -1,4 +1,5 @@
-"""`make run`'s path on the embedded default: SQLite, migrate, load_demo, the home page.
+"""`make run`'s path on the embedded default: SQLite, migrate, createcachetable, load_demo,
+the home page.
 
 The suite runs on PostgreSQL; this keeps the zero-setup SQLite default from rotting.
 It runs manage.py in subprocesses, as `make run` does, against a throwaway file.
@@ -49,7 +50,7 @@ def sqlite_env(tmp_path):
 
 @pytest.mark.slow
 def test_the_demo_loads_and_serves_on_sqlite(sqlite_env):
-    for args in (["migrate", "--noinput"], ["load_demo"]):
+    for args in (["migrate", "--noinput"], ["createcachetable"], ["load_demo"]):
         result = manage(*args, env=sqlite_env)
         assert result.returncode == 0, result.stderr
 

@@ -62,7 +62,13 @@ def test_a_bad_setting_stops_startup_with_a_message(tmp_path, overrides, message
 
 def test_with_debug_off_pages_render_from_collected_static_files(tmp_path):
     env = production_env(tmp_path)
-    for args in (["migrate", "--noinput"], ["load_demo"], ["collectstatic", "--noinput"]):
+    steps = (
+        ["migrate", "--noinput"],
+        ["createcachetable"],
+        ["load_demo"],
+        ["collectstatic", "--noinput"],
+    )
+    for args in steps:
         result = run([sys.executable, "manage.py", *args], env)
         assert result.returncode == 0, result.stderr
     deploy = run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)

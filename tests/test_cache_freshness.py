@@ -1,0 +1,171 @@
+"""The pages cache their gap arithmetic under each negotiation's data version, which the
+database changes on every write: an edit shows on the next request, whichever way it was
+written (the admin, an import, a raw UPDATE), with the database cache that is the default
+and with a cache that a rollback does not undo (Redis, or memory as here).
+
+The cast (tests/casts.py): after the deal the Japan–U.S. talks stay open on steel, Japan
+asking 0% and the United States keeping 50%, the widest open gap of those talks."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+
+from negotiations.models import Issue, Stance, StatedPosition
+from tests import csv_samples as samples
+
+HOME = reverse("negotiations:home")
+PAGE = reverse("negotiations:detail", args=["japan-us-2025"])
+COMPARE = reverse("negotiations:compare")
+
+
+@pytest.fixture(params=["database", "memory"])
+def any_cache(request, settings):
+    """The default database cache, whose writes a test's rollback undoes, and one whose
+    writes outlive it, as Redis's would."""
+    if request.param == "memory":
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    return request.param
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def steel_gap_on_home(client) -> str:
+    row = re.search(r"japan-us-2025/\">.*?</tr>", text(client.get(HOME))).group(0)
+    return re.search(r"<td>([^<]*): ([0-9.]+) pp</td>", row).groups()
+
+
+def steel_row(client) -> str:
+    return re.search(r'<tr id="issue-steel-aluminum">(.*?)</tr>', text(client.get(PAGE))).group(1)
+
+
+def us_steel(cast) -> StatedPosition:
+    """The United States' latest position on steel in the Japan–U.S. talks."""
+    return (
+        StatedPosition.objects.filter(
+            round__negotiation=cast.japan_us.negotiation,
+            issue__slug="steel-aluminum",
+            party=cast.united_states,
+        )
+        .in_order()
+        .last()
+    )
+
+
+def seen(client, cast) -> None:
+    """Every cached view of the talks, filled: the home page, the page, the comparison."""
+    assert steel_gap_on_home(client) == ("Steel and aluminum", "50")
+    assert '<td class="num">50</td>' in steel_row(client)
+    client.get(COMPARE)
+
+
+def assert_shows_40(client) -> None:
+    assert steel_gap_on_home(client) == ("Steel and aluminum", "40")
+    assert '<td class="num">40</td>' in steel_row(client)
+    cell = re.search(
+        r'<tr id="issue-steel-aluminum">.*?data-negotiation="japan-us-2025">(.*?)</td>',
+        text(re_get(client, COMPARE)),
+    ).group(1)
+    assert '<span class="target">40%</span>' in cell
+
+
+def re_get(client, url):
+    return client.get(url, {"importer": "USA"})
+
+
+def test_a_raw_update_shows_on_the_next_request(analyst, cast, any_cache):
+    seen(analyst, cast)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE negotiations_statedposition SET target_rate_pct = 40 WHERE id = %s",
+            [us_steel(cast).pk],
+        )
+
+    assert_shows_40(analyst)
+
+
+def test_an_admin_edit_shows_on_the_next_request(analyst, editor, cast, any_cache):
+    seen(analyst, cast)
+    position = us_steel(cast)
+    form = {
+        "round": position.round_id,
+        "party": position.party_id,
+        "speaker": position.speaker_id or "",
+        "issue": position.issue_id,
+        "stance": position.stance,
+        "target_rate_pct": "40",
+        "statement": position.statement,
+        "source": position.source_id or "",
+        "stated_on": position.stated_on.isoformat(),
+        "confidence": position.confidence,
+    }
+
+    response = editor.post(
+        reverse("admin:negotiations_statedposition_change", args=[position.pk]), form
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert_shows_40(analyst)
+
+
+def test_an_import_shows_on_the_next_request(analyst, cast, any_cache, tmp_path):
+    seen(analyst, cast)
+    path = tmp_path / "positions.csv"
+    path.write_bytes(
+        samples.positions_csv(
+            [
+                samples.position(
+                    negotiation="japan-us-2025",
+                    round="5",
+                    round_date="",
+                    party="USA",
+                    speaker="",
+                    issue="steel-aluminum",
+                    stance="offer",
+                    target_rate_pct="40",
+                    statement="Offered to bring the steel tariff down to 40%.",
+                    published_on="2025-09-05",
+                )
+            ]
+        )
+    )
+
+    call_command("import_csv", "positions", str(path), verbosity=0)
+
+    assert_shows_40(analyst)
+
+
+def test_an_orm_update_of_an_issue_name_shows_on_the_next_request(analyst, cast, any_cache):
+    seen(analyst, cast)
+
+    Issue.objects.filter(slug="steel-aluminum", negotiation=cast.japan_us.negotiation).update(
+        name="Metals"
+    )
+
+    assert steel_gap_on_home(analyst) == ("Metals", "50")
+
+
+def test_a_deleted_position_gives_way_to_the_one_before_on_the_next_request(
+    analyst, cast, any_cache
+):
+    latest = us_steel(cast)
+    cast.japan_us.said(
+        latest.round.number,
+        cast.united_states,
+        "steel-aluminum",
+        Stance.OFFER,
+        target_rate_pct=Decimal("40"),
+        statement="A later offer of 40%.",
+    )
+    assert_shows_40(analyst)
+
+    us_steel(cast).delete()
+
+    assert steel_gap_on_home(analyst) == ("Steel and aluminum", "50")
+    assert '<td class="num">50</td>' in steel_row(analyst)
