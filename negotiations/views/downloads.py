@@ -28,7 +28,7 @@ from negotiations.csv_formats import (
 from negotiations.forms import CompareForm, HomeFilters, TariffLineSearchForm
 from negotiations.gap import compare, compared_slugs, negotiation_summaries
 from negotiations.lookups import get_negotiation, get_round
-from negotiations.models import StatedPosition
+from negotiations.models import Negotiation, StatedPosition
 from negotiations.recent_changes import every_change
 from negotiations.selections import listed_negotiations, partner_talks
 from negotiations.views.changes import selected_change_sets
@@ -39,6 +39,7 @@ from tariffs.search import search_lines
 
 Query = Mapping[str, str]
 COMPARED_AT_ONCE = 50
+NEGOTIATIONS_PER_QUERY = 25
 
 
 def negotiations_download(query: Query) -> Download:
@@ -101,8 +102,23 @@ def positions_download(query: Query, slug: str | None = None) -> Download:
     """Every position of one negotiation, or of all, in the positions import format."""
     positions = StatedPosition.objects.in_export_order()
     if slug is not None:
-        positions = positions.filter(round__negotiation=get_negotiation(slug))
-    return _positions(f"{slug}-positions" if slug else "positions", positions)
+        return _positions(
+            f"{slug}-positions", positions.filter(round__negotiation=get_negotiation(slug))
+        )
+    # A few negotiations after another in slug order, which is in_export_order's first
+    # key: the same file as one query, but each sort is of a few negotiations' positions,
+    # so the first rows leave after half a second, not after sorting a million (3 s).
+    # (One negotiation at a time is slower in all: 11 s against 8 s for a million.)
+    negotiations = list(Negotiation.objects.order_by("slug").values_list("pk", flat=True))
+    batches = [
+        negotiations[start : start + NEGOTIATIONS_PER_QUERY]
+        for start in range(0, len(negotiations), NEGOTIATIONS_PER_QUERY)
+    ]
+    return Download(
+        "positions.csv",
+        POSITIONS.columns,
+        querysets=(positions.filter(round__negotiation__in=batch) for batch in batches),
+    )
 
 
 def compare_download(query: Query) -> Download:
@@ -158,7 +174,7 @@ def changes_download(query: Query) -> Download:
 
 
 def _positions(name: str, positions) -> Download:
-    return Download(f"{name}.csv", POSITIONS.columns, POSITIONS.values(positions))
+    return Download(f"{name}.csv", POSITIONS.columns, querysets=[positions])
 
 
 # --- the views -------------------------------------------------------------------------------

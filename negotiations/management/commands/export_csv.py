@@ -88,7 +88,7 @@ class Command(BaseCommand):
             file = download(query, *path)
         except (Http404, InvalidParameters) as error:
             raise CommandError(str(error)) from None
-        self._write((line.encode() for line in file.lines(bom=bom)), output)
+        self._write(file.chunks(bom=bom), output)
 
     def _write(self, chunks, output):
         if output is None:
