@@ -357,6 +357,10 @@ SaidValues = tuple[int, int, str, Decimal | None]
 History = tuple[tuple[int, Decimal | None, str, Decimal | None, Decimal | None], ...]
 
 
+# An issue's history in the cache: (round, gap, status value) per round.
+History = tuple[tuple[int, Decimal | None, str], ...]
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """A negotiation's gaps as of a round, in plain values, as the cache holds them: two

@@ -30,7 +30,6 @@ from django.db.models import (
     Count,
     Exists,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -104,7 +103,8 @@ class RateBook:
         self._displaces: dict[int, set[int]] = defaultdict(set)
         # importer id -> HS code -> the measures listing that code
         self._by_code: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-        self._applying: dict[tuple[int, int | None], list[TariffMeasure]] = {}
+        self._applying: dict[tuple[int, int | None], tuple] = {}
+        self._composed: dict[tuple, AppliedRate] = {}
         self._load()
 
     def _load(self) -> None:
@@ -130,11 +130,21 @@ class RateBook:
 
     def measures(self, importer_id: int, partner: Country | None) -> list[TariffMeasure]:
         """The importer's measures in force that apply to `partner`."""
+        return self._for_partner(importer_id, partner)[0]
+
+    def _for_partner(self, importer_id: int, partner: Country | None):
+        """The importer's measures in force for `partner`, those on every line, and the
+        others by id: what a line's rate is composed from, worked out once per partner."""
         key = (importer_id, partner.pk if partner is not None else None)
         if key not in self._applying:
-            self._applying[key] = [
+            measures = [
                 m for m in self._in_force.get(importer_id, ()) if self._applies_to(m, partner)
             ]
+            self._applying[key] = (
+                measures,
+                [(m.pk, m) for m in measures if m.covers_all_lines],
+                {m.pk: (position, m) for position, m in enumerate(measures)},
+            )
         return self._applying[key]
 
     def rate(self, line: TariffLine, partner: Country | None) -> AppliedRate:
@@ -178,17 +188,28 @@ class RateBook:
         return {pk for prefix in hs_prefixes(hs_code) for pk in by_code.get(prefix, ())}
 
     def _compose(self, importer_id, hs_code, base_pct, partner) -> AppliedRate:
-        listing = self._listing(importer_id, hs_code)
-        applying = [
-            m for m in self.measures(importer_id, partner) if m.covers_all_lines or m.pk in listing
-        ]
-        return compose_rate(
-            hs_code=hs_code,
-            base_pct=base_pct,
-            partner=partner,
-            on=self.on,
-            applying=applying,
-            displaces=self._displaces,
+        _, on_every_line, by_id = self._for_partner(importer_id, partner)
+        listed = sorted(by_id[pk] for pk in self._listing(importer_id, hs_code) if pk in by_id)
+        applying = on_every_line + [(m.pk, m) for _, m in listed]
+        if listed and on_every_line:
+            applying.sort(key=lambda item: by_id[item[0]][0])  # in force order
+        # Lines under the same measures with the same base rate have the same rate: an
+        # export of a whole tariff composes each combination once.
+        key = (partner.pk if partner else None, tuple(pk for pk, _ in applying), base_pct)
+        found = self._composed.get(key)
+        if found is None:
+            found = self._composed[key] = compose_rate(
+                hs_code=hs_code,
+                base_pct=base_pct,
+                partner=partner,
+                on=self.on,
+                applying=[m for _, m in applying],
+                displaces=self._displaces,
+            )
+        if found.hs_code == hs_code:
+            return found
+        return AppliedRate(
+            hs_code, partner, self.on, base_pct, found.rate_pct, found.parts, found.displaced
         )
 
 
@@ -249,10 +270,17 @@ def iter_applied_rates(
     lines: QuerySet, partner: Country | None, on: date, *, chunk_size: int = 2000
 ) -> Iterator[tuple[TariffLine, AppliedRate]]:
     """Each line of a queryset with its applied rate, the lines read through a
-    server-side cursor a chunk at a time: for exports of any size."""
-    importer_ids = set(lines.order_by().values_list("importer", flat=True).distinct())
-    book = RateBook(importer_ids, [partner], on)
-    for line in lines.iterator(chunk_size=chunk_size):
+    server-side cursor a chunk at a time: for exports of any size. The lines come in
+    importer order (as search_lines gives them), and a rate book per
+    importer, built when its first line comes: a book of every importer's measures and
+    their lines would hold hundreds of thousands of them."""
+    book = importer = None
+    # The importer from the book's, not joined on every line.
+    for line in lines.select_related(None).iterator(chunk_size=chunk_size):
+        if book is None or line.importer_id not in book.importer_ids:
+            book = RateBook([line.importer_id], [partner], on)
+            importer = Country.objects.get(pk=line.importer_id)
+        line.importer = importer
         yield line, book.rate(line, partner)
 
 
@@ -275,19 +303,25 @@ LINES_SHOWN = 5
 
 
 def with_lines_shown(measures: QuerySet) -> QuerySet:
-    """Each measure with `line_count` and `lines_shown`, its first `LINES_SHOWN` lines by
-    HS code: one query for the lines of a whole page of measures."""
-    count = (
-        TariffMeasure.lines.through.objects.filter(tariffmeasure=OuterRef("pk"))
-        .order_by()
-        .values("tariffmeasure")
-        .annotate(count=Count("pk"))
-        .values("count")
+    """Each measure with `line_count` and the HS codes of the first `LINES_SHOWN` lines it
+    lists (`lines_shown`, set by `show_lines` once the page's measures are read): index
+    probes per measure, not a sort of all the lines of a measure listing thousands."""
+    links = TariffMeasure.lines.through.objects.filter(tariffmeasure=OuterRef("pk"))
+    count = links.order_by().values("tariffmeasure").annotate(count=Count("pk")).values("count")
+    first = links.order_by("tariffline_id").values("tariffline__hs_code")
+    return measures.annotate(
+        line_count=Coalesce(Subquery(count), 0),
+        **{f"line_shown_{n}": Subquery(first[n : n + 1]) for n in range(LINES_SHOWN)},
     )
-    first = TariffLine.objects.order_by("hs_code")[:LINES_SHOWN]
-    return measures.annotate(line_count=Coalesce(Subquery(count), 0)).prefetch_related(
-        Prefetch("lines", queryset=first, to_attr="lines_shown")
-    )
+
+
+def show_lines(measures: Iterable[TariffMeasure]) -> list[TariffMeasure]:
+    """The measures, each with `lines_shown`: the codes `with_lines_shown` read."""
+    measures = list(measures)
+    for measure in measures:
+        codes = (getattr(measure, f"line_shown_{n}", None) for n in range(LINES_SHOWN))
+        measure.lines_shown = [code for code in codes if code]
+    return measures
 
 
 def measures_imposed_by(country: Country) -> QuerySet:
@@ -317,10 +351,17 @@ def measures_faced_by(country: Country, *, importers: Iterable[int] | QuerySet) 
 def measures_covering(line: TariffLine) -> QuerySet:
     """Every measure of the line's importer that covers it (on every line, or on it or a
     heading above it), in force or not, ordered as the pages list them."""
+    # The line and its headings first (a few rows off the (importer, HS code) index),
+    # then whether a measure lists one: a join of every measure's lines took 90 ms.
+    headings = TariffLine.objects.filter(
+        importer=line.importer_id, hs_code__in=hs_prefixes(line.hs_code)
+    )
+    lists_one = TariffMeasure.lines.through.objects.filter(
+        tariffmeasure=OuterRef("pk"), tariffline__in=headings.values("pk")
+    )
     return (
         TariffMeasure.objects.filter(importer=line.importer_id)
-        .filter(Q(covers_all_lines=True) | Q(lines__hs_code__in=hs_prefixes(line.hs_code)))
-        .distinct()
+        .filter(Q(covers_all_lines=True) | Exists(lists_one))
         .prefetch_related("partners")
         .in_force_order()
     )

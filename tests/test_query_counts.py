@@ -40,14 +40,14 @@ PAGES = {
     "issue history, fragment": (f"{JAPAN_US}/issues/autos/?round=3", HTMX, 6),
     "round": (f"{JAPAN_US}/rounds/2/", {}, 9),
     "official": ("/officials/{akazawa}/", {}, 8),
-    "country": ("/countries/USA/", {}, 9),
+    "country": ("/countries/USA/", {}, 8),
     "tariff search by HS code": ("/tariff-lines/?q=87", {}, 6),
     "tariff search by words": ("/tariff-lines/?q=steel&partner=JPN", {}, 7),
     "tariff search, fragment": ("/tariff-lines/?q=87&partner=JPN", HTMX, 5),
     "tariff line": ("/tariff-lines/USA/8703/", {}, 10),
     "tariff line, fragment": ("/tariff-lines/USA/8703/?date=2025-05-01", HTMX, 5),
-    "compare": ("/compare/?importer=USA", {}, 6),
-    "compare, fragment": ("/compare/?importer=JPN", HTMX, 6),
+    "compare": ("/compare/?importer=USA", {}, 5),
+    "compare, fragment": ("/compare/?importer=JPN", HTMX, 5),
 }
 
 

@@ -10,7 +10,7 @@ from negotiations.pagination import paginate
 from negotiations.selections import partner_talks
 from negotiations.views import wants_fragment
 
-ISSUES_PER_PAGE = 20
+ISSUES_PER_PAGE = 10
 
 
 @vary_on_headers("HX-Request")
@@ -33,7 +33,8 @@ def compare(request):
         "importer": importer,
         "talks": talks,
         "listing": listing,
-        "issues": compare_talks(talks, slugs=list(listing.items)),
+        # The page prints each side's stance and target: no need for the positions.
+        "issues": compare_talks(talks, slugs=list(listing.items), positions=False),
     }
     if wants_fragment(request):
         return render(request, "negotiations/compare.html#comparison", context)

@@ -1,18 +1,19 @@
 """The country page: its negotiations, officials and statements; the measures it
 imposes and those it faces."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import render
 
-from negotiations.models import Negotiation, StatedPosition
+from negotiations.models import Negotiation, StatedPosition, TalkRound
 from negotiations.pagination import count_of, paginate
 from tariffs.lookups import get_country
 from tariffs.models import Country, TariffLine, TariffMeasure
-from tariffs.rates import measures_faced_by, measures_imposed_by
+from tariffs.rates import measures_faced_by, measures_imposed_by, show_lines
 
-NEGOTIATIONS_PER_PAGE = 20
-MEASURES_PER_PAGE = 20
+NEGOTIATIONS_PER_PAGE = 10
+MEASURES_PER_PAGE = 10
 STATEMENTS_SHOWN = 20
+ROUNDS_SHOWN = 5
 
 
 def country(request, code):
@@ -40,7 +41,14 @@ def country(request, code):
         request,
         involving.with_parties()
         .with_round_stats()
-        .prefetch_related("rounds")
+        # A negotiation may have many rounds: its row links to the latest few.
+        .prefetch_related(
+            Prefetch(
+                "rounds",
+                queryset=TalkRound.objects.order_by("-number")[:ROUNDS_SHOWN],
+                to_attr="latest_rounds",
+            )
+        )
         .order_by("-started_on", "title", "pk"),
         per_page=NEGOTIATIONS_PER_PAGE,
         param="negotiations",
@@ -74,9 +82,9 @@ def country(request, code):
         "negotiations": negotiations.items,
         "negotiations_listing": negotiations,
         "officials": country.officials.order_by("name"),
-        "imposed": imposed.items,
+        "imposed": show_lines(imposed.items),
         "imposed_listing": imposed,
-        "faced": faced.items,
+        "faced": show_lines(faced.items),
         "faced_listing": faced,
         "statements": statements,
         "has_lines": counts["has_lines"],

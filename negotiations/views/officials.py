@@ -13,7 +13,7 @@ from negotiations.models import Negotiation, Official
 from negotiations.pagination import paginate
 
 ROUNDS_PER_PAGE = 25
-STATEMENTS_PER_PAGE = 50
+STATEMENTS_PER_PAGE = 25
 
 
 @dataclass(frozen=True)

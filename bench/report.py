@@ -1,0 +1,140 @@
+"""The benchmark's table: every figure beside its target (issue 9), PASS or FAIL."""
+
+from __future__ import annotations
+
+# The targets, on a 2-core machine.
+MAX_QUERIES = 12
+MAX_MEDIAN_MS = 60
+MAX_LARGE_OVER_SMALL = 1.3
+MIN_GAP_PAGE_OVER_BARE = 0.2
+MIN_EXPORT_OVER_COPY = 0.5
+MAX_EXPORT_MB = 100
+MIN_IMPORT_ROWS_PER_S = 20_000
+
+
+def verdict(ok: bool | None) -> str:
+    return "—" if ok is None else ("PASS" if ok else "FAIL")
+
+
+def _ms(value: float) -> str:
+    return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
+
+
+def table(small: dict, large: dict, load: dict | None) -> str:
+    lines = []
+    machine = large["machine"]
+    lines.append(
+        f"Machine: {machine['cpus']} CPUs ({machine['cpu'] or 'unknown model'}), "
+        f"PostgreSQL {machine['postgresql']}, Python {machine['python']}, {machine['date']}; "
+        f"load average at the start of the large run "
+        f"{', '.join(f'{x:.1f}' for x in machine['load_average'])}."
+    )
+    lines.append(
+        f"Small scale: {small['counts']}. Large scale: {large['counts']}. "
+        f"{large['repeats']} requests a page after the first."
+    )
+    lines.append("")
+    lines.append(
+        "| page | queries small / large | median small | median large | p95 large "
+        "| large / small | first request large | verdict |"
+    )
+    lines.append("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for name, at_large in large["pages"].items():
+        at_small = small["pages"][name]
+        ratio = at_large["median_ms"] / at_small["median_ms"]
+        bare = name == "bare view"
+        ok = bare or (
+            at_small["queries"] == at_large["queries"] <= MAX_QUERIES
+            and at_large["median_ms"] <= MAX_MEDIAN_MS
+            and ratio <= MAX_LARGE_OVER_SMALL
+        )
+        lines.append(
+            f"| {name} | {at_small['queries']} / {at_large['queries']} "
+            f"| {_ms(at_small['median_ms'])} ms | {_ms(at_large['median_ms'])} ms "
+            f"| {_ms(at_large['p95_ms'])} ms | {ratio:.2f} | {_ms(at_large['first_ms'])} ms "
+            f"| {'reference' if bare else verdict(ok)} |"
+        )
+    lines.append(
+        f"\nTargets: ≤ {MAX_QUERIES} queries, the same at both scales; median ≤ "
+        f"{MAX_MEDIAN_MS} ms at the large scale; large / small ≤ {MAX_LARGE_OVER_SMALL}. "
+        "The first request follows an emptied cache."
+    )
+    lines.append("")
+    lines.append(
+        "| export (large scale) | rows | MB | seconds | rows/s | COPY rows/s | export / COPY "
+        "| first rows | peak above idle | verdict |"
+    )
+    lines.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for name, export in large["exports"].items():
+        over = None
+        if "copy_rows_per_s" in export:
+            over = export["rows_per_s"] / export["copy_rows_per_s"]
+        ok = (over is None or over >= MIN_EXPORT_OVER_COPY) and (
+            export["peak_above_idle_mb"] <= MAX_EXPORT_MB
+        )
+        lines.append(
+            f"| {name} | {export['rows']:,} | {export['megabytes']:,.1f} "
+            f"| {export['seconds']:,.2f} | {export['rows_per_s']:,.0f} "
+            f"| {export.get('copy_rows_per_s', 0):,.0f} "
+            f"| {'—' if over is None else f'{over:.2f}'} | {_ms(export['first_rows_ms'])} ms "
+            f"| {export['peak_above_idle_mb']:,.1f} MB | {verdict(ok)} |"
+        )
+    lines.append(
+        f"\nTargets: export rows/s ≥ {MIN_EXPORT_OVER_COPY} × COPY of the export's own "
+        f"query; peak memory ≤ {MAX_EXPORT_MB} MB above the idle process."
+    )
+    imported = small.get("import")
+    if imported:
+        ok = (
+            imported["rows_per_s"] >= MIN_IMPORT_ROWS_PER_S
+            and imported["peak_above_idle_mb"] <= MAX_EXPORT_MB
+        )
+        lines.append("")
+        lines.append(
+            "| import (small scale) | rows | seconds | rows/s | peak above idle | verdict |"
+        )
+        lines.append("| --- | --- | --- | --- | --- | --- |")
+        lines.append(
+            f"| import_csv positions, rolled back | {imported['rows']:,} "
+            f"| {imported['seconds']:,.2f} | {imported['rows_per_s']:,.0f} "
+            f"| {imported['peak_above_idle_mb']:,.1f} MB | {verdict(ok)} |"
+        )
+        lines.append(f"\nTarget: ≥ {MIN_IMPORT_ROWS_PER_S:,} rows/s.")
+    if load:
+        lines.append("")
+        lines.append(_load_table(load))
+    return "\n".join(lines)
+
+
+def _load_table(load: dict) -> str:
+    lines = [
+        f"Load on the large scale: gunicorn {load['gunicorn']} on 127.0.0.1, wrk with 8 "
+        f"clients for {load['wrk_seconds']} s each, on the same 2 cores.",
+        "",
+        "| URL | requests/s | / bare view | verdict |",
+        "| --- | --- | --- | --- |",
+    ]
+    bare = load.get("bare_rps")
+    if bare is None:
+        lines.append("| (wrk is not installed: `apt-get install wrk`) | — | — | — |")
+    else:
+        lines.append(f"| bare view | {bare:,.0f} | 1.00 | reference |")
+        for label, key in (("negotiation page", "negotiation_rps"), ("home", "home_rps")):
+            over = load[key] / bare
+            ok = over >= MIN_GAP_PAGE_OVER_BARE if key == "negotiation_rps" else None
+            lines.append(f"| {label} | {load[key]:,.0f} | {over:.3f} | {verdict(ok)} |")
+    lines.append(f"\nTarget: the negotiation page ≥ {MIN_GAP_PAGE_OVER_BARE} × the bare view.")
+    lines.append("")
+    lines.append("| /positions.csv through gunicorn | MB | seconds | whole |")
+    lines.append("| --- | --- | --- | --- |")
+    for label, key in (
+        ("gthread, 2 workers, timeout 30 s (the README's)", "positions_download"),
+        ("sync worker, timeout 3 s", "download_sync_timeout_3s"),
+        ("gthread worker, timeout 3 s", "download_gthread_timeout_3s"),
+    ):
+        found = load[key]
+        lines.append(
+            f"| {label} | {found['megabytes']:,.1f} | {found['seconds']:,.1f} "
+            f"| {'yes' if found['whole'] else 'no: cut short'} |"
+        )
+    return "\n".join(lines)
