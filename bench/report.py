@@ -10,6 +10,7 @@ MIN_GAP_PAGE_OVER_BARE = 0.2
 MIN_EXPORT_OVER_COPY = 0.5
 MAX_EXPORT_MB = 100
 MIN_IMPORT_ROWS_PER_S = 20_000
+MIN_ROWS = 10_000  # the smallest export whose rows per second mean something
 
 
 def verdict(ok: bool | None) -> str:
@@ -69,19 +70,26 @@ def table(small: dict, large: dict, load: dict | None) -> str:
         over = None
         if "copy_rows_per_s" in export:
             over = export["rows_per_s"] / export["copy_rows_per_s"]
-        ok = (over is None or over >= MIN_EXPORT_OVER_COPY) and (
-            export["peak_above_idle_mb"] <= MAX_EXPORT_MB
+        # Under MIN_ROWS rows the time is the download's setup (its page's lookups),
+        # not a throughput: the ratio is shown, the memory alone judged.
+        small_file = export["rows"] < MIN_ROWS
+        ok = export["peak_above_idle_mb"] <= MAX_EXPORT_MB and (
+            over is None or over >= MIN_EXPORT_OVER_COPY or small_file
         )
         lines.append(
             f"| {name} | {export['rows']:,} | {export['megabytes']:,.1f} "
             f"| {export['seconds']:,.2f} | {export['rows_per_s']:,.0f} "
             f"| {export.get('copy_rows_per_s', 0):,.0f} "
             f"| {'—' if over is None else f'{over:.2f}'} | {_ms(export['first_rows_ms'])} ms "
-            f"| {export['peak_above_idle_mb']:,.1f} MB | {verdict(ok)} |"
+            f"| {export['peak_above_idle_mb']:,.1f} MB "
+            f"| {verdict(ok)}{' (memory; too small for rows/s)' if small_file and ok else ''} |"
         )
     lines.append(
         f"\nTargets: export rows/s ≥ {MIN_EXPORT_OVER_COPY} × COPY of the export's own "
-        f"query; peak memory ≤ {MAX_EXPORT_MB} MB above the idle process."
+        f"query, for exports of {MIN_ROWS:,} rows or more (a smaller one's time is its "
+        f"setup's); peak memory ≤ {MAX_EXPORT_MB} MB above the idle process. The gap, "
+        "compare, negotiations and tariff-lines files are computed row by row (gaps, rates): "
+        "COPY of their query reads the rows they start from."
     )
     imported = small.get("import")
     if imported:

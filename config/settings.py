@@ -146,7 +146,10 @@ def cache_settings(url: str) -> dict:
     if scheme in ("redis", "rediss", "unix"):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     if scheme == "locmem":
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 50_000)},
+        }
     raise ImproperlyConfigured(
         f"CACHE_URL must start with db://, redis://, rediss://, unix:// or locmem://, not {url!r}"
     )

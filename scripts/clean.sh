@@ -8,5 +8,5 @@ source scripts/pg.sh
 # A throwaway cluster from an interrupted test run may still be running: removing its
 # folder alone would leave the server behind.
 reap_stale_pg all
-rm -rf .venv .pgdata db.sqlite3 db.sqlite3-journal .pytest_cache .ruff_cache
+rm -rf .venv .pgdata .bench db.sqlite3 db.sqlite3-journal .pytest_cache .ruff_cache
 find . -path ./.git -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +

@@ -51,6 +51,12 @@ def production_env(tmp_path, **overrides):
         ({"SECRET_KEY": ""}, "SECRET_KEY must be set when DEBUG is false"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must be set when DEBUG is false"),
         ({"CONN_MAX_AGE": "forever"}, "CONN_MAX_AGE must be a whole number, not 'forever'"),
+        (
+            {"CACHE_URL": "memcached://cache:11211"},
+            "CACHE_URL must start with db://, redis://, rediss://, unix:// or locmem://, "
+            "not 'memcached://cache:11211'",
+        ),
+        ({"CACHE_MAX_ENTRIES": "lots"}, "CACHE_MAX_ENTRIES must be a whole number, not 'lots'"),
     ],
 )
 def test_a_bad_setting_stops_startup_with_a_message(tmp_path, overrides, message):
@@ -84,3 +90,27 @@ def test_with_debug_off_pages_render_from_collected_static_files(tmp_path):
         "/nowhere/ 404",
     ]
     assert any((tmp_path / "static" / "css").glob("site.*.css"))
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "backend", "location"),
+    [
+        (None, "django.core.cache.backends.db.DatabaseCache", "tracker_cache"),
+        (
+            "redis://cache.internal:6379/1",
+            "django.core.cache.backends.redis.RedisCache",
+            "redis://cache.internal:6379/1",
+        ),
+        ("locmem://", "django.core.cache.backends.locmem.LocMemCache", "None"),
+    ],
+)
+def test_the_cache_is_the_database_unless_cache_url_names_another(
+    tmp_path, cache_url, backend, location
+):
+    show = "import django; django.setup(); from django.conf import settings; "
+    show += "c = settings.CACHES['default']; print(c['BACKEND'], c.get('LOCATION'))"
+
+    result = run([sys.executable, "-c", show], production_env(tmp_path, CACHE_URL=cache_url))
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [backend, location]
