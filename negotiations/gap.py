@@ -46,7 +46,7 @@ from negotiations.models import (
     StatedPosition,
     TalkRound,
 )
-from tariffs.models import ALL_GOODS, Country, TariffMeasure, TradeValue
+from tariffs.models import ALL_GOODS, Country, TariffLine, TariffMeasure, TradeValue
 
 
 class GapStatus(TextChoices):
@@ -549,7 +549,11 @@ def _target(position: Stated | None) -> Decimal | None:
 
 
 def gap_table(
-    negotiation: Negotiation, *, as_of: int | None = None, issues: list[Issue] | None = None
+    negotiation: Negotiation,
+    *,
+    as_of: int | None = None,
+    issues: list[Issue] | None = None,
+    taxing: set[tuple[int, int]] | None = None,
 ) -> list[GapRow]:
     """One row per issue of `negotiation`, as of round number `as_of` (default: latest).
 
@@ -558,7 +562,7 @@ def gap_table(
     each issue (with round, speaker and source), and the three of `trade_values_by_issue`;
     and, when the snapshot is not cached yet, two to compute it (see `snapshots`).
     """
-    return gap_tables([negotiation], as_of=as_of, issues=issues)[negotiation.pk]
+    return gap_tables([negotiation], as_of=as_of, issues=issues, taxing=taxing)[negotiation.pk]
 
 
 def gap_tables(
@@ -570,13 +574,15 @@ def gap_tables(
     trade_values: bool = True,
     history: bool = True,
     positions: bool = True,
+    taxing: set[tuple[int, int]] | None = None,
 ) -> dict[int, list[GapRow]]:
     """`gap_table` for several negotiations at once, in the same queries (the compare
     page). `as_of` applies to every one of them; `issue_slugs` keeps only the issues with
     those slugs (a page of them); `issues`, the negotiations' issues when the caller has
     them already, saves their query; without `trade_values`, at stake is empty; without
     `history`, so are the rows' histories (and trends); without `positions`, the sides
-    are the `Said`s (stance and target), not model instances."""
+    are the `Said`s (stance and target), not model instances; `taxing`, for the trade
+    values, whose tariff the issues on all goods weigh on, when the caller knows it."""
     by_pk = {negotiation.pk: negotiation for negotiation in negotiations}
     if not by_pk:
         return {}
@@ -596,7 +602,7 @@ def gap_tables(
     if positions:
         pks = [pk for snapshot in found.values() for pk in snapshot.position_pks(wanted)]
         loaded = load_positions(pks, issues)
-    values = trade_values_by_issue(negotiations, issues=wanted) if trade_values else {}
+    values = trade_values_by_issue(negotiations, issues, taxing=taxing) if trade_values else {}
     tables: dict[int, list[GapRow]] = {pk: [] for pk in by_pk}
     for issue in issues:
         snapshot = found[issue.negotiation_id]
@@ -691,45 +697,56 @@ class IssueTrade:
 NO_TRADE = IssueTrade()
 
 
+def issue_lines(issues: Iterable[Issue]) -> dict[int, list[TariffLine]]:
+    """issue id -> its tariff lines in HS code order: those prefetched (as
+    `prefetch_related("tariff_lines")` leaves them), without a query, or else read in
+    one query for all the issues."""
+    issues = list(issues)
+    if all("tariff_lines" in getattr(i, "_prefetched_objects_cache", {}) for i in issues):
+        return {
+            issue.pk: sorted(issue.tariff_lines.all(), key=lambda line: line.hs_code)
+            for issue in issues
+        }
+    lines: dict[int, list[TariffLine]] = {issue.pk: [] for issue in issues}
+    links = (
+        Issue.tariff_lines.through.objects.filter(issue__in=lines)
+        .select_related("tariffline")
+        .order_by("tariffline__hs_code", "tariffline__importer")
+    )
+    for link in links:
+        lines[link.issue_id].append(link.tariffline)
+    return lines
+
+
 def trade_values_by_issue(
-    negotiations: list[Negotiation], *, issues: Collection[int] | None = None
+    negotiations: list[Negotiation],
+    issues: Collection[Issue],
+    *,
+    taxing: set[tuple[int, int]] | None = None,
 ) -> dict[int, IssueTrade]:
     """issue id -> the yearly imports its gap weighs on, each the latest year's figure:
     for an issue tied to tariff lines, each line's imports from the other party; for an
     issue on all goods, the all-goods total of imports from the other party of each party
-    that taxes all goods from it (the U.S. with its reciprocal tariff, not Japan). Only
-    `issues` (ids) when given.
+    that taxes all goods from it (the U.S. with its reciprocal tariff, not Japan). Of
+    `issues`, issues of `negotiations`.
 
-    Three queries for all the negotiations at once: the issues' goods, the trade values
-    of those goods between their parties and, when an issue covers all goods, the
-    measures on all goods.
+    Three queries for all the negotiations at once: the issues' lines (none when
+    prefetched, see `issue_lines`), the trade values of those goods between their parties
+    and, when an issue covers all goods, the measures on all goods (none given `taxing`,
+    what `TariffMeasure.objects.taxing_all_goods` says of the parties).
     """
     by_pk = {n.pk: n for n in negotiations}
-    goods = Issue.objects.filter(negotiation__in=by_pk)
-    if issues is not None:
-        goods = goods.filter(pk__in=issues)
-    goods = (
-        goods.filter(Q(covers_all_goods=True) | Q(tariff_lines__isnull=False))
-        .values_list(
-            "pk",
-            "negotiation",
-            "covers_all_goods",
-            "tariff_lines",
-            "tariff_lines__importer",
-            "tariff_lines__hs_code",
-        )
-        .order_by("pk", "tariff_lines__hs_code")
-    )
     # issue -> its lines as (line id, importer id, HS code)
     lines: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
     all_goods: set[int] = set()
     negotiation_of: dict[int, int] = {}
-    for issue_id, negotiation_id, covers_all, line_id, importer_id, hs_code in goods:
-        negotiation_of[issue_id] = negotiation_id
-        if covers_all:
-            all_goods.add(issue_id)
-        if line_id is not None:
-            lines[issue_id].append((line_id, importer_id, hs_code))
+    for issue_id, tariff_lines in issue_lines(issues).items():
+        lines[issue_id] = [(line.pk, line.importer_id, line.hs_code) for line in tariff_lines]
+    for issue in issues:
+        if issue.covers_all_goods:
+            all_goods.add(issue.pk)
+        if issue.covers_all_goods or lines[issue.pk]:
+            negotiation_of[issue.pk] = issue.negotiation_id
     if not negotiation_of:
         return {}
 
@@ -741,7 +758,8 @@ def trade_values_by_issue(
     for value in figures:
         # Newest year first: the first figure of a key is the one used.
         latest.setdefault((value.importer_id, value.partner_id, value.line_id), value)
-    taxing = TariffMeasure.objects.taxing_all_goods(parties) if all_goods else set()
+    if taxing is None:
+        taxing = TariffMeasure.objects.taxing_all_goods(parties) if all_goods else set()
 
     result: dict[int, IssueTrade] = {}
     for issue_id, negotiation_id in negotiation_of.items():

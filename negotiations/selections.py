@@ -16,6 +16,7 @@ from negotiations.gap import (
     PartnerTalks,
     gap_table,
     implementation,
+    issue_lines,
 )
 from negotiations.models import Issue, Negotiation, NegotiationDataVersion, StatedPosition
 from tariffs.models import ALL_GOODS, Country, TariffLine, TariffMeasure, TradeValue
@@ -65,42 +66,53 @@ def issue_rates(negotiation: Negotiation, issues: list[Issue], on: date) -> dict
     tariff lines, each line's rate for the other party; for an issue on all goods, the
     rate a good with a 0% base rate pays. A fixed number of queries whatever the number
     of issues: their lines, the measures in force and those scheduled."""
-    return issue_rates_on(negotiation, issues, [on])[0]
+    return NegotiationRates.read(negotiation, issues, [on]).on(0, issues)
 
 
-def issue_rates_on(
-    negotiation: Negotiation, issues: list[Issue], days: list[date]
-) -> list[dict[int, IssueRates]]:
-    """`issue_rates` on each of `days`, the issues' lines read once. Whether a change is
-    scheduled (for `implementation`) is asked of the first day only: the others are
-    earlier dates shown for comparison. One query for the lines, then two for each day
-    (a `RateBook` of the measures that cover those lines)."""
-    other = {
-        negotiation.party_a_id: negotiation.party_b,
-        negotiation.party_b_id: negotiation.party_a,
-    }
-    party = {
-        negotiation.party_a_id: negotiation.party_a,
-        negotiation.party_b_id: negotiation.party_b,
-    }
-    links = Issue.tariff_lines.through.objects.filter(
-        issue__in=[issue.pk for issue in issues], tariffline__importer__in=other
-    ).select_related("tariffline")
-    lines_by_issue: dict[int, list[TariffLine]] = {}
-    for link in links:
-        lines_by_issue.setdefault(link.issue_id, []).append(link.tariffline)
+@dataclass(frozen=True)
+class NegotiationRates:
+    """The rates on the goods of a negotiation's issues on some days (`on` them), from
+    one read of the issues' lines (none when prefetched) and two of the parties'
+    measures for all the days (see `RateBook`). Whether a change is scheduled (for
+    `implementation`) is asked of the first day only: the others are earlier dates shown
+    for comparison."""
 
-    codes = {line.hs_code for lines in lines_by_issue.values() for line in lines}
-    results = []
-    for index, day in enumerate(days):
-        book = RateBook(other, other.values(), day, hs_codes=codes)
+    negotiation: Negotiation
+    lines: dict[int, list[TariffLine]]  # issue id -> its lines in the parties' tariffs
+    books: list[RateBook]  # one for each day
+
+    @classmethod
+    def read(cls, negotiation: Negotiation, issues: list[Issue], days: list[date]):
+        other = _other_party(negotiation)
+        # A line of a third country's tariff weighs on neither side.
+        lines = {
+            issue_id: [line for line in found if line.importer_id in other]
+            for issue_id, found in issue_lines(issues).items()
+        }
+        codes = {line.hs_code for found in lines.values() for line in found}
+        return cls(
+            negotiation, lines, RateBook.on_days(other, other.values(), days, hs_codes=codes)
+        )
+
+    def taxing_all_goods(self) -> set[tuple[int, int]]:
+        """Whose tariff an issue on all goods is about (for `gap.trade_values_by_issue`)."""
+        return self.books[0].taxing_all_goods()
+
+    def on(self, index: int, issues: list[Issue]) -> dict[int, IssueRates]:
+        """issue id -> the rates on its goods on the `index`th day."""
+        negotiation, book = self.negotiation, self.books[index]
+        other = _other_party(negotiation)
+        party = {
+            negotiation.party_a_id: negotiation.party_a,
+            negotiation.party_b_id: negotiation.party_b,
+        }
         result = {}
         for issue in issues:
             rates = [
                 IssueRate(
                     line.hs_code, book.rate(line, other[line.importer_id]), party[line.importer_id]
                 )
-                for line in lines_by_issue.get(issue.pk, ())
+                for line in self.lines.get(issue.pk, ())
             ]
             if issue.covers_all_goods:
                 rates += [
@@ -117,8 +129,15 @@ def issue_rates_on(
                 for importer, partner in other.items()
             )
             result[issue.pk] = IssueRates(tuple(rates), scheduled)
-        results.append(result)
-    return results
+        return result
+
+
+def _other_party(negotiation: Negotiation) -> dict[int, Country]:
+    """Each party's id -> the other party: the partner whose goods its tariff taxes."""
+    return {
+        negotiation.party_a_id: negotiation.party_b,
+        negotiation.party_b_id: negotiation.party_a,
+    }
 
 
 @dataclass(frozen=True)
@@ -148,8 +167,20 @@ def gap_view(
 ) -> GapView:
     """The gap table's rows as the controls select them, with the rates in force `on`
     (today) and, given the as-of round's date, `then`; `issues`: the negotiation's, when
-    the caller has them already."""
-    rows = gap_table(negotiation, as_of=as_of, issues=issues)
+    the caller has them already (with their lines prefetched, it saves a query more).
+
+    The rates are read for all the negotiation's issues, before the rows are filtered:
+    the same read says whose tariff an issue on all goods weighs on, for the trade
+    values of the rows."""
+    if issues is None:
+        issues = list(
+            Issue.objects.filter(negotiation=negotiation)
+            .order_by("name")
+            .prefetch_related("tariff_lines")
+        )
+    days = [on] if then is None else [on, then]
+    rates = NegotiationRates.read(negotiation, issues, days)
+    rows = gap_table(negotiation, as_of=as_of, issues=issues, taxing=rates.taxing_all_goods())
     if sector:
         rows = [row for row in rows if row.issue.sector == sector]
     if open_only:
@@ -166,9 +197,10 @@ def gap_view(
         )
     else:
         rows.sort(key=lambda row: row.issue.name.lower())
-    days = [on] if then is None else [on, then]
-    applied, *earlier = issue_rates_on(negotiation, [row.issue for row in rows], days)
-    return GapView(negotiation, as_of, rows, applied, on, earlier[0] if earlier else None, then)
+    shown = [row.issue for row in rows]
+    applied = rates.on(0, shown)
+    earlier = rates.on(1, shown) if then is not None else None
+    return GapView(negotiation, as_of, rows, applied, on, earlier, then)
 
 
 def listed_negotiations(*, party: str = "", status: str = ""):

@@ -72,6 +72,42 @@ def hs_prefixes(hs_code: str) -> list[str]:
     return [hs_code[:n] for n in range(2, len(hs_code) + 1)]
 
 
+@dataclass
+class _Loaded:
+    """The measures of some importers in force or scheduled on any of some days, and
+    what they cover: what rate books on those days are made of, read in two queries."""
+
+    measures: list[TariffMeasure]
+    partners: dict[int, set[int]]
+    displaces: dict[int, set[int]]
+    by_code: dict[int, dict[str, list[int]]]  # importer -> HS code -> measures listing it
+
+    @classmethod
+    def read(cls, importer_ids: set[int], days: list[date], hs_codes: set[str] | None):
+        first, last = min(days), max(days)
+        # In force on a day between the first and the last, or starting after the first;
+        # and those on all lines whenever in force (`taxing_all_goods`): a few rows.
+        measures = TariffMeasure.objects.filter(importer__in=importer_ids).filter(
+            Q(in_force_from__gt=first)
+            | Q(in_force_from__lte=last)
+            & (Q(in_force_until__isnull=True) | Q(in_force_until__gte=first))
+            | Q(covers_all_lines=True)
+        )
+        found = cls(list(measures.in_force_order()), defaultdict(set), defaultdict(set), {})
+        importer_of = {measure.pk: measure.importer_id for measure in found.measures}
+        by_code: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        if importer_of:
+            for measure_id, other, code, kind in _links(measures, importer_ids, hs_codes):
+                if kind == "partner":
+                    found.partners[measure_id].add(other)
+                elif kind == "displaces":
+                    found.displaces[measure_id].add(other)
+                else:
+                    by_code[importer_of[measure_id]][code].append(measure_id)
+        found.by_code = by_code
+        return found
+
+
 class RateBook:
     """The measures of some importers in force on one date (and those scheduled after
     it), loaded once, to compose the applied rate of any number of lines for any of the
@@ -81,8 +117,9 @@ class RateBook:
     measures, then their partners, displaced measures and lines in one; none per line.
     Given `hs_codes`, the codes it will be asked about (None: any), it reads only the
     measure lines that cover those codes: a page of fifty lines does not read the
-    thousands of lines a broad measure lists. Every page and export that shows applied
-    rates goes through one of these.
+    thousands of lines a broad measure lists. `on_days` makes books for several dates
+    from the same two queries. Every page and export that shows applied rates goes
+    through one of these.
     """
 
     def __init__(
@@ -92,41 +129,58 @@ class RateBook:
         on: date,
         *,
         hs_codes: Iterable[str] | None = None,
+        loaded: _Loaded | None = None,
     ):
         self.importer_ids = set(importer_ids)
         self.partners = list(partners)
         self.on = on
         self.hs_codes = None if hs_codes is None else set(hs_codes)
+        if loaded is None:
+            loaded = _Loaded.read(self.importer_ids, [on], self.hs_codes)
         self._in_force: dict[int, list[TariffMeasure]] = defaultdict(list)
         self._scheduled: dict[int, list[TariffMeasure]] = defaultdict(list)
-        self._partners: dict[int, set[int]] = defaultdict(set)
-        self._displaces: dict[int, set[int]] = defaultdict(set)
-        # importer id -> HS code -> the measures listing that code
-        self._by_code: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for measure in loaded.measures:
+            if measure.in_force_from is None:  # read for `taxing_all_goods` only
+                continue
+            if measure.in_force_from > on:
+                self._scheduled[measure.importer_id].append(measure)
+            elif measure.in_force_until is None or measure.in_force_until >= on:
+                self._in_force[measure.importer_id].append(measure)
+        self._on_all_lines = [m for m in loaded.measures if m.covers_all_lines]
+        self._partners = loaded.partners
+        self._displaces = loaded.displaces
+        self._by_code = loaded.by_code
         self._applying: dict[tuple[int, int | None], tuple] = {}
         self._composed: dict[tuple, AppliedRate] = {}
-        self._load()
 
-    def _load(self) -> None:
-        measures = TariffMeasure.objects.filter(importer__in=self.importer_ids).filter(
-            Q(in_force_from__gt=self.on)
-            | Q(in_force_from__lte=self.on)
-            & (Q(in_force_until__isnull=True) | Q(in_force_until__gte=self.on))
-        )
-        importer_of = {}
-        for measure in measures.in_force_order():
-            importer_of[measure.pk] = measure.importer_id
-            started = measure.in_force_from <= self.on
-            (self._in_force if started else self._scheduled)[measure.importer_id].append(measure)
-        if not importer_of:
-            return
-        for measure_id, other_id, code, kind in _links(measures, self.importer_ids, self.hs_codes):
-            if kind == "partner":
-                self._partners[measure_id].add(other_id)
-            elif kind == "displaces":
-                self._displaces[measure_id].add(other_id)
-            else:
-                self._by_code[importer_of[measure_id]][code].append(measure_id)
+    @classmethod
+    def on_days(
+        cls,
+        importer_ids: Iterable[int],
+        partners: Iterable[Country | None],
+        days: list[date],
+        *,
+        hs_codes: Iterable[str] | None = None,
+    ) -> list[RateBook]:
+        """A book for each of `days`, from the same two queries."""
+        importer_ids, partners = set(importer_ids), list(partners)
+        codes = None if hs_codes is None else set(hs_codes)
+        loaded = _Loaded.read(importer_ids, days, codes)
+        return [cls(importer_ids, partners, day, hs_codes=codes, loaded=loaded) for day in days]
+
+    def taxing_all_goods(self) -> set[tuple[int, int]]:
+        """What `TariffMeasure.objects.taxing_all_goods` says of the book's importers and
+        partners, without a query: the (importer, partner) pairs where the importer has
+        a measure on every line that applies to the partner, in force on the date or
+        not."""
+        countries = self.importer_ids | {p.pk for p in self.partners if p is not None}
+        pairs = set()
+        for measure in self._on_all_lines:
+            partners = self._partners.get(measure.pk)
+            if not partners:  # a measure on every partner
+                partners = countries - {measure.importer_id}
+            pairs.update((measure.importer_id, p) for p in partners if p in countries)
+        return pairs
 
     def measures(self, importer_id: int, partner: Country | None) -> list[TariffMeasure]:
         """The importer's measures in force that apply to `partner`."""

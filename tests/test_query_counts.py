@@ -32,10 +32,12 @@ JAPAN_US = "/negotiations/japan-us-2025"
 
 # page -> (URL, headers, queries)
 PAGES = {
-    "home": ("/", {}, 7),
+    "home": ("/", {}, 9),
     "home, fragment": ("/?status=concluded", HTMX, 4),
     "negotiation": (f"{JAPAN_US}/", {}, 11),
     "negotiation, fragment": (f"{JAPAN_US}/?round=3", HTMX, 9),
+    # One query more for the statements of the rows opened, however many are.
+    "negotiation, histories open": (f"{JAPAN_US}/?history=autos&history=steel-aluminum", {}, 12),
     "issue history": (f"{JAPAN_US}/issues/autos/", {}, 6),
     "issue history, fragment": (f"{JAPAN_US}/issues/autos/?round=3", HTMX, 6),
     "round": (f"{JAPAN_US}/rounds/2/", {}, 9),

@@ -22,8 +22,13 @@ def selected_gap_view(query, negotiation):
     rates in force today and on the as-of round's date: the page and its CSV exports all
     start here."""
     rounds = list(negotiation.rounds.order_by("number"))
-    # Read once for the controls (sectors, histories) and the gap table.
-    issues = list(Issue.objects.filter(negotiation=negotiation).order_by("name"))
+    # Read once for the controls (sectors, histories), the gap table, and with their
+    # lines for the rates and trade values.
+    issues = list(
+        Issue.objects.filter(negotiation=negotiation)
+        .order_by("name")
+        .prefetch_related("tariff_lines")
+    )
     controls = GapControls(query, negotiation=negotiation, rounds=rounds, issues=issues)
     values = controls.values
     as_of_round = next((r for r in rounds if r.number == values["round"]), None)
