@@ -60,13 +60,13 @@ def us_steel(cast) -> StatedPosition:
 def seen(client, cast) -> None:
     """Every cached view of the talks, filled: the home page, the page, the comparison."""
     assert steel_gap_on_home(client) == ("Steel and aluminum", "50")
-    assert '<td class="num">50</td>' in steel_row(client)
+    assert '<td class="num gap">50</td>' in steel_row(client)
     client.get(COMPARE)
 
 
 def assert_shows_40(client) -> None:
     assert steel_gap_on_home(client) == ("Steel and aluminum", "40")
-    assert '<td class="num">40</td>' in steel_row(client)
+    assert '<td class="num gap">40</td>' in steel_row(client)
     cell = re.search(
         r'<tr id="issue-steel-aluminum">.*?data-negotiation="japan-us-2025">(.*?)</td>',
         text(re_get(client, COMPARE)),
@@ -168,4 +168,4 @@ def test_a_deleted_position_gives_way_to_the_one_before_on_the_next_request(
     us_steel(cast).delete()
 
     assert steel_gap_on_home(analyst) == ("Steel and aluminum", "50")
-    assert '<td class="num">50</td>' in steel_row(analyst)
+    assert '<td class="num gap">50</td>' in steel_row(analyst)

@@ -121,22 +121,23 @@ def test_an_officials_rounds_and_statements_come_in_pages_of_their_own(analyst, 
     assert "30 rounds attended, 60 statements" in text(first)
 
 
-def test_an_issue_history_comes_in_pages_and_inline_ones_stay_in_the_gap_table(
+def test_an_issue_history_comes_in_pages_and_the_one_opened_in_the_gap_table_is_cut_short(
     analyst, chatty_official
 ):
     slug = chatty_official.positions.first().issue.slug
     url = reverse("negotiations:issue_history", args=["chatty-talks", slug])
 
     page = analyst.get(url)
-    inline = analyst.get(url, **HTMX)
+    fragment = analyst.get(url, {"page": "2"}, **HTMX)
+    table = analyst.get(reverse("negotiations:detail", args=["chatty-talks"]), {"history": slug})
 
     assert "Page 1 of 2" in text(page)
-    assert "hx-get" not in re.search(
-        r'<nav class="pagination".*?</nav>', page.content.decode(), re.S
-    ).group(0)
-    nav = re.search(r'<nav class="pagination".*?</nav>', inline.content.decode(), re.S).group(0)
-    assert f'hx-target="#issue-history-{slug}"' in nav
-    assert "hx-push-url" not in nav  # the address stays the negotiation page's
+    assert len(page.context["positions"]) == 50
+    nav = re.search(r'<nav class="pagination".*?</nav>', page.content.decode(), re.S).group(0)
+    assert 'hx-target="#issue-history"' in nav
+    assert "Page 2 of 2" in text(fragment)
+    # Opened in the gap table, a history shows its first page and leads to the rest.
+    assert "The first 50 of 60 statements: the whole history, page by page" in text(table)
 
 
 def test_a_rounds_issues_come_in_pages_with_what_moved_on_them(analyst, db):

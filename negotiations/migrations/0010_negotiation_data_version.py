@@ -11,7 +11,8 @@ million positions bumps each negotiation once per statement, not once per row. S
 
 A version is the larger of the previous one plus one and the clock in microseconds:
 strictly growing, and never reused after the tables are emptied and filled again (a
-shared cache may still hold entries under old versions).
+shared cache may still hold entries under old versions). `changed_at` is the time of the
+write (the statement's, not the transaction's start): the home page's "last edited".
 """
 
 from django.db import migrations, models
@@ -55,7 +56,7 @@ CREATE FUNCTION negotiations_bump_data_versions(ids bigint[]) RETURNS void AS $$
     -- In id order, so that two transactions bumping the same negotiations lock their
     -- rows in the same order and cannot deadlock.
     INSERT INTO {VERSIONS} AS v (negotiation_id, version, changed_at)
-    SELECT id, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint, now()
+    SELECT id, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint, clock_timestamp()
     FROM (SELECT DISTINCT unnest(ids) AS id) AS changed
     WHERE id IS NOT NULL
     ORDER BY id
@@ -67,7 +68,7 @@ CREATE FUNCTION negotiations_bump_all_data_versions() RETURNS trigger AS $$
 BEGIN
     UPDATE {VERSIONS}
     SET version = GREATEST(version + 1, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint),
-        changed_at = now();
+        changed_at = clock_timestamp();
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
