@@ -137,11 +137,9 @@ class Loader:
     def _default(self, f):
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             return self.now
-        if f.has_default():
-            return f.get_default()
-        if f.null:
-            return None
-        raise ValueError(f"{f} has no default: the generator must give it a value.")
+        # Empty text, or None, where the field has no default: a column that may not be
+        # empty then stops the load, saying which.
+        return f.get_default()
 
 
 def project_models() -> list[type[models.Model]]:
@@ -415,13 +413,25 @@ class Generator:
     def _trade_values(self) -> None:
         rows, seen = [], set()
 
+        importer_of = {pk: importer for (importer, _), pk in self.lines.items()}
+
         def add(line: int, partner: str, rng: random.Random) -> None:
             for year in (2022, 2023, 2024):
                 if (line, partner, year) in seen:
                     continue
                 seen.add((line, partner, year))
-                value = Decimal(rng.randint(1, 5000) * 100_000)
-                rows.append((self.ids.take("trade"), line, self.countries[partner], year, value))
+                rows.append(
+                    (
+                        self.ids.take("trade"),
+                        self.countries[importer_of[line]],
+                        line,
+                        self.countries[partner],
+                        year,
+                        Decimal(rng.randint(1, 5000) * 100_000),
+                        f"{SYNTHETIC_URL}trade/{line}/{partner}/{year}",
+                        "reported",
+                    )
+                )
 
         for talks in self.talks:
             rng = self.rng("trade", talks.index)
@@ -438,8 +448,17 @@ class Generator:
                 add(rng.choice(lines), rng.choice(partners), rng)
         self.loader.load(
             TradeValue,
-            ["id", "line_id", "partner_id", "year", "value_usd", "source_url"],
-            [(*row, "") for row in rows],
+            [
+                "id",
+                "importer_id",
+                "line_id",
+                "partner_id",
+                "year",
+                "value_usd",
+                "source_url",
+                "confidence",
+            ],
+            rows,
         )
 
     # --- people ---
