@@ -104,8 +104,13 @@ def safe_filename(name: str) -> str:
     return _UNSAFE.sub("-", ascii_name).strip("-.") or "download.csv"
 
 
-def csv_response(filename: str, chunks: Iterable[bytes | str]):
+def csv_response(filename: str, columns: Sequence[Column], rows: Iterable[Any], *, bom=False):
     """A streamed CSV download: the first bytes leave before the last row is read."""
+    return streamed_csv(filename, csv_lines(columns, rows, bom=bom))
+
+
+def streamed_csv(filename: str, chunks: Iterable[bytes | str]):
+    """A download of CSV text already written, or being written, in chunks."""
     response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{safe_filename(filename)}"'
     return response
@@ -133,7 +138,7 @@ class Download:
         return (text.encode() for text in csv_lines(self.columns, self.rows, bom=bom))
 
     def response(self, *, bom: bool = False):
-        return csv_response(self.filename, self.chunks(bom=bom))
+        return streamed_csv(self.filename, self.chunks(bom=bom))
 
 
 class InvalidParameters(Exception):
