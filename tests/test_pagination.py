@@ -66,7 +66,7 @@ def test_an_htmx_page_of_the_home_page_is_the_table_alone(analyst, thirty_negoti
 
 
 @pytest.mark.parametrize(
-    ("page", "notice", "shown"),
+    ("number", "notice", "shown"),
     [
         ("abc", "Page: “abc” was ignored. Enter a whole number from 1.", "Page 1 of 2"),
         ("0", "Page: “0” was ignored. Enter a whole number from 1.", "Page 1 of 2"),
@@ -74,9 +74,9 @@ def test_an_htmx_page_of_the_home_page_is_the_table_alone(analyst, thirty_negoti
     ],
 )
 def test_a_page_number_that_is_not_one_falls_back_with_a_notice(
-    analyst, thirty_negotiations, page, notice, shown
+    analyst, thirty_negotiations, number, notice, shown
 ):
-    response = analyst.get("/", {"page": page})
+    response = analyst.get("/", {"page": number})
 
     assert response.status_code == 200
     assert notice in text(response)

@@ -110,9 +110,10 @@ def grow(cast) -> None:
         )
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_each_page_makes_the_same_queries_with_many_times_the_data(analyst, cast, page):
-    url, headers, expected = PAGES[page]
+# Not "page": that is pytest-playwright's fixture, and would make these browser tests.
+@pytest.mark.parametrize("page_type", PAGES)
+def test_each_page_makes_the_same_queries_with_many_times_the_data(analyst, cast, page_type):
+    url, headers, expected = PAGES[page_type]
     url = url.format(akazawa=cast.akazawa.pk)
 
     before = queries(analyst, url, headers)

@@ -1,6 +1,6 @@
 """Pages of a list in a browser: the next page swaps in place and pushes its address; the
-back button brings the first page back; a page of a history shown inside the gap table
-stays there, and the address stays the negotiation's."""
+back button brings the first page back; a history opened in the gap table shows its first
+page and leads to the history page, whose pages swap in place in turn."""
 
 import re
 
@@ -65,17 +65,26 @@ def test_the_next_page_of_negotiations_swaps_in_pushes_its_address_and_back_retu
     expect(page).not_to_have_url(re.compile(r"page=2"))
 
 
-def test_a_page_of_a_history_inside_the_gap_table_stays_there(page: Page, many, artifacts):
+def test_a_history_opened_in_the_gap_table_leads_to_its_pages(page: Page, many, artifacts):
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(f"{many}/negotiations/long-history/")
     page.locator("#issue-steel a.history-toggle").click()
     history = page.locator("#history-steel")
-    expect(history).to_contain_text("Page 1 of 2")
+    expect(history).to_contain_text("The first 50 of 60 statements")
+    expect(history).to_contain_text("USA in round 25")
+    expect(history).not_to_contain_text("USA in round 26")
+    page.screenshot(path=artifacts / "history-in-gap-table-1366.png", full_page=True)
 
-    history.get_by_role("link", name="Next").click()
+    history.get_by_role("link", name="the whole history, page by page").click()
+    section = page.locator("#issue-history")
+    expect(section).to_contain_text("Page 1 of 2")
+    page.evaluate("window.__noReload = true")
+    with page.expect_response(re.compile(r"page=2")):
+        section.get_by_role("link", name="Next").click()
 
-    expect(history).to_contain_text("Page 2 of 2")
-    expect(history).to_contain_text("USA in round 30")  # rounds 26 to 30
-    expect(history).not_to_contain_text("USA in round 25")
-    expect(page).to_have_url(re.compile(r"/negotiations/long-history/$"))
-    page.screenshot(path=artifacts / "history-page-2-in-gap-table-1366.png", full_page=True)
+    expect(section).to_contain_text("Page 2 of 2")
+    expect(section).to_contain_text("USA in round 30")  # rounds 26 to 30
+    expect(section).not_to_contain_text("USA in round 25")
+    expect(page).to_have_url(re.compile(r"/negotiations/long-history/issues/steel/\?round=30&page=2$"))
+    assert page.evaluate("window.__noReload === true")
+    page.screenshot(path=artifacts / "history-page-2-1366.png", full_page=True)
