@@ -260,27 +260,28 @@ def positions_file(rows: int) -> bytes:
     issues = list(negotiation.issues.order_by("slug").values_list("slug", flat=True))
     parties = (negotiation.party_a.code, negotiation.party_b.code)
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(POSITIONS.names)
+    # By column name: a column the format gains later (a row's version, new rows
+    # leave it empty) stays empty here rather than shifting the others.
+    writer = csv.DictWriter(out, POSITIONS.names, restval="")
+    writer.writeheader()
     for n in range(rows):
         number = 100 + n // 500
         writer.writerow(
-            [
-                NEGOTIATION,
-                number,
-                f"2030-01-{1 + number % 28:02d}",
-                parties[n % 2],
-                "",
-                issues[n % len(issues)],
-                ("eliminate", "reduce", "refuse", "offer")[n % 4],
-                str(n % 50),
-                f"Imported statement number {n} on the tariffs, for the benchmark.",
-                f"https://synthetic.invalid/import/{n % 1000}",
-                f"Report {n % 1000}",
-                "Benchmark wire",
-                f"2030-02-{1 + n % 28:02d}",
-                "reported",
-            ]
+            {
+                "negotiation": NEGOTIATION,
+                "round": number,
+                "round_date": f"2030-01-{1 + number % 28:02d}",
+                "party": parties[n % 2],
+                "issue": issues[n % len(issues)],
+                "stance": ("eliminate", "reduce", "refuse", "offer")[n % 4],
+                "target_rate_pct": str(n % 50),
+                "statement": f"Imported statement number {n} on the tariffs, for the benchmark.",
+                "source_url": f"https://synthetic.invalid/import/{n % 1000}",
+                "source_title": f"Report {n % 1000}",
+                "source_publisher": "Benchmark wire",
+                "published_on": f"2030-02-{1 + n % 28:02d}",
+                "confidence": "reported",
+            }
         )
     return out.getvalue().encode()
 
