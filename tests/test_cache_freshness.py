@@ -1,7 +1,8 @@
 """The pages cache their gap arithmetic under each negotiation's data version, which the
 database changes on every write: an edit shows on the next request, whichever way it was
-written (the admin, an import, a raw UPDATE), with the database cache that is the default
-and with a cache that a rollback does not undo (Redis, or memory as here).
+written (the admin, an import, a version restored from the history, a raw UPDATE), with
+the database cache that is the default and with a cache that a rollback does not undo
+(Redis, or memory as here).
 
 The cast (tests/casts.py): after the deal the Japan–U.S. talks stay open on steel, Japan
 asking 0% and the United States keeping 50%, the widest open gap of those talks."""
@@ -16,6 +17,7 @@ from django.urls import reverse
 
 from negotiations.models import Issue, Stance, StatedPosition
 from tests import csv_samples as samples
+from tests.admin_forms import posted
 
 HOME = reverse("negotiations:home")
 PAGE = reverse("negotiations:detail", args=["japan-us-2025"])
@@ -167,5 +169,24 @@ def test_a_deleted_position_gives_way_to_the_one_before_on_the_next_request(
 
     us_steel(cast).delete()
 
+    assert steel_gap_on_home(analyst) == ("Steel and aluminum", "50")
+    assert '<td class="num gap">50</td>' in steel_row(analyst)
+
+
+def test_a_version_restored_from_the_history_shows_on_the_next_request(
+    analyst, editor, cast, any_cache
+):
+    position = us_steel(cast)
+    first = position.history.earliest("history_date")
+    position.target_rate_pct = Decimal("40")
+    position.save()
+    assert_shows_40(analyst)
+    restore = reverse(
+        "admin:negotiations_statedposition_simple_history", args=[position.pk, first.history_id]
+    )
+
+    response = editor.post(restore, posted(editor.get(restore)))
+
+    assert response.status_code == 302, response.context["errors"]
     assert steel_gap_on_home(analyst) == ("Steel and aluminum", "50")
     assert '<td class="num gap">50</td>' in steel_row(analyst)

@@ -85,6 +85,8 @@ def test_a_history_opened_in_the_gap_table_leads_to_its_pages(page: Page, many, 
     expect(section).to_contain_text("Page 2 of 2")
     expect(section).to_contain_text("USA in round 30")  # rounds 26 to 30
     expect(section).not_to_contain_text("USA in round 25")
-    expect(page).to_have_url(re.compile(r"/negotiations/long-history/issues/steel/\?round=30&page=2$"))
+    expect(page).to_have_url(
+        re.compile(r"/negotiations/long-history/issues/steel/\?round=30&page=2$")
+    )
     assert page.evaluate("window.__noReload === true")
     page.screenshot(path=artifacts / "history-page-2-1366.png", full_page=True)
