@@ -101,10 +101,14 @@ def rate(*, maximum: Decimal, decimals: int = 3, required: bool = False) -> Pars
 def choice(choices: Sequence[str], *, required: bool = True) -> Parser:
     """One of `choices`; case, spaces and hyphens do not matter ("Discuss only")."""
     choices = tuple(choices)  # an enum's .values is rebuilt on every access
+    # Matched as typed ("Discuss only", "all-in"), stored as declared ("all-in" stays hyphenated).
+    by_key = {name_key(value): value for value in choices}
 
     def parse(cell: str, column: str) -> str:
         key = name_key(cell)
-        if key in choices or not (cell or required):
+        if key in by_key:
+            return by_key[key]
+        if not (cell or required):
             return key
         if not cell:
             raise CellError(f"{column} is empty; write one of: {', '.join(choices)}.")

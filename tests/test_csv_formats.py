@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from csvport.importer import plan_file
-from csvport.parsers import choice
+from csvport.parsers import CellError, choice
 from csvport.reading import ADMIN_MAX_BYTES
 from negotiations.csv_formats import GAP_BY_ROUND, GAP_TABLE, POSITIONS, ROUNDS
 from negotiations.importers import IMPORTERS as NEGOTIATION_IMPORTERS
@@ -106,3 +106,16 @@ def test_an_optional_column_of_a_blank_field_without_a_default_reads_as_blank():
 
     assert plan.problems == []
     assert TalkRound.objects.get(negotiation__slug="older-talks", number=1).location == ""
+
+
+def test_a_choice_is_read_as_people_type_it_and_kept_as_declared():
+    # A declared value with a hyphen or capitals ("all-in") must be readable, not only
+    # snake_case ones: the rate_basis trial of issue 7 found "all-in" refused as "all-in".
+    parse = choice(["all-in", "additional", "discuss_only", "Geneva"])
+
+    assert parse("all-in", "basis") == "all-in"
+    assert parse(" All in ", "basis") == "all-in"
+    assert parse("Discuss only", "stance") == "discuss_only"
+    assert parse("geneva", "location") == "Geneva"
+    with pytest.raises(CellError, match="“most” is not a basis"):
+        parse("most", "basis")
