@@ -50,6 +50,16 @@ def test_the_gap_and_status_show_on_a_phone_without_scrolling(page: Page, site):
     expect(autos.locator("td.gap")).to_have_text("25")
 
 
+@pytest.mark.parametrize("query", ["?round=2", ""])
+def test_the_gap_table_fits_a_laptop_without_scrolling_in_its_box(page: Page, site, query):
+    # At 1,366 px every column shows, "at stake" included: the table's own box must not scroll.
+    page.set_viewport_size({"width": LAPTOP, "height": 900})
+    page.goto(f"{site}/negotiations/japan-us-2025/{query}")
+    box = page.locator("table.gap-table").locator("xpath=..")
+
+    assert box.evaluate("e => e.scrollWidth - e.clientWidth") == 0
+
+
 @pytest.mark.parametrize("name", ["home", "negotiation", "issue", "round", "compare"])
 def test_screenshots_at_a_laptop_and_a_phone_width(page: Page, site, artifacts, name):
     for width in (LAPTOP, PHONE):
