@@ -32,6 +32,7 @@ from negotiations.models import (
 from negotiations.selections import GapView
 from tariffs.csv_formats import (
     ADDITIONAL_SOURCES,
+    EXAMPLE_URL,
     FACT_CONFIDENCE,
     FACT_NOTE,
     FACT_SOURCE_URL,
@@ -440,7 +441,7 @@ def _side(side: str):
             f"{prefix}_source_url",
             get(lambda p: p.source.url if p.source else ""),
             rule="where it was reported",
-            example="https://…",
+            example=EXAMPLE_URL,
         ),
         Column(
             f"{prefix}_confidence",
@@ -588,7 +589,7 @@ GAP_TABLE_COLUMNS = (
         "trade_value_sources",
         _trade(lambda trade: " ".join(value.source_url for value in trade.values)),
         rule="the URLs of those figures, separated by spaces",
-        example="https://…",
+        example=EXAMPLE_URL,
     ),
     Column(
         "trade_value_confidence",

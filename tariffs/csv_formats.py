@@ -128,11 +128,16 @@ def confidence_column(example: str = "confirmed") -> Column:
     )
 
 
+# A real address (the seed report's), so that an example row copied from an import page
+# template or the README imports as it is.
+EXAMPLE_URL = "https://japannews.yomiuri.co.jp/politics/politics-government/20250504-252668/"
+
+
 def url_column(
     name: str, *, field: str, required: bool = False, rule: str = "http or https URL; may be empty"
 ) -> Column:
     parse = url(max_length=500, required=required)
-    return Column(name, field=field, parse=parse, rule=rule, example="https://…")
+    return Column(name, field=field, parse=parse, rule=rule, example=EXAMPLE_URL)
 
 
 # --- a fact's provenance, where the model keeps none -------------------------------------------
@@ -142,7 +147,7 @@ FACT_SOURCE_URL = Column(
     "source_url",
     parse=url(max_length=500),
     rule="where the fact comes from: http or https URL; optional, checked, not stored",
-    example="https://…",
+    example=EXAMPLE_URL,
     optional=True,
 )
 FACT_CONFIDENCE = Column(
@@ -158,7 +163,7 @@ ADDITIONAL_SOURCES = Column(
     parse=urls,
     rule="more http or https URLs the fact comes from, separated by spaces; optional, "
     "checked, not stored",
-    example="https://…",
+    example=EXAMPLE_URL,
     optional=True,
 )
 PROVENANCE = (FACT_SOURCE_URL, FACT_CONFIDENCE, FACT_NOTE, ADDITIONAL_SOURCES)

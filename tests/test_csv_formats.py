@@ -119,3 +119,12 @@ def test_a_choice_is_read_as_people_type_it_and_kept_as_declared():
     assert parse("geneva", "location") == "Geneva"
     with pytest.raises(CellError, match="“most” is not a basis"):
         parse("most", "basis")
+
+
+@pytest.mark.parametrize("csv_format", FORMATS, ids=lambda f: f.name)
+def test_each_example_in_a_format_is_a_value_its_column_accepts(csv_format):
+    # The examples fill the import page's template file and the README: an editor who
+    # copies one must not be refused it.
+    for column in csv_format.columns:
+        if column.parse is not None and column.example:
+            column.parse(column.example, column.name)
