@@ -293,3 +293,17 @@ def test_recent_changes_fit_a_laptop_and_a_phone(page: Page, site, artifacts, wi
     )
     page.screenshot(path=artifacts / f"changes-{width}.png")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize("width", [LAPTOP["width"], PHONE["width"]])
+def test_the_import_page_and_its_format_fit_a_laptop_and_a_phone(
+    page: Page, site, artifacts, width
+):
+    make_editor("hana")
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, site, "hana")
+    page.goto(f"{site}/admin/negotiations/statedposition/import/")
+
+    expect(page.locator("table.csv-format")).to_contain_text("source_url")
+    page.screenshot(path=artifacts / f"import-{width}.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
