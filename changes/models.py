@@ -61,3 +61,24 @@ def track_history(**options):
     from simple_history.models import HistoricalRecords
 
     return HistoricalRecords(bases=[ChangeSetLink], excluded_fields=["updated_at"], **options)
+
+
+class ReferenceDataVersion(models.Model):
+    """One row whose version changes whenever the data that many pages read but no one
+    negotiation owns changes: countries, tariff lines, measures and their links, trade
+    values (the tariffs app's tables), officials and sources. With each negotiation's own
+    data version (negotiations.NegotiationDataVersion) it keys the cached pages
+    (negotiations/page_cache.py), so such an edit can never leave a stale page.
+
+    The database keeps it: migration 0002 here creates the function that bumps it, and
+    each app's migrations attach it to their tables with statement-level triggers
+    (row-level on SQLite), so every write path bumps it in the transaction of the write.
+    Like the negotiations' versions it only grows (the larger of the previous one plus one
+    and the clock in microseconds)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.BigIntegerField()
+    changed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"reference data: version {self.version}"

@@ -157,6 +157,13 @@ def cache_settings(url: str) -> dict:
 
 CACHES = {"default": cache_settings(os.environ.get("CACHE_URL") or "db://")}
 
+# Whole pages for readers without an account, cached under the versions of the data they
+# show, today's date and the release (negotiations/page_cache.py): never stale, since a
+# write changes a version. PAGE_CACHE_SECONDS=0 turns it off. RELEASE names the deployed
+# code; by default a hash of the code, templates and static files.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 7 * 24 * 3600)
+RELEASE = os.environ.get("RELEASE", "")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -13,9 +13,11 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from negotiations.models import Issue, Stance, StatedPosition
+from tariffs.models import TariffMeasure
 from tests import csv_samples as samples
 from tests.admin_forms import posted
 
@@ -190,3 +192,110 @@ def test_a_version_restored_from_the_history_shows_on_the_next_request(
     assert response.status_code == 302, response.context["errors"]
     assert steel_gap_on_home(analyst) == ("Steel and aluminum", "50")
     assert '<td class="num gap">50</td>' in steel_row(analyst)
+
+
+# --- whole pages (negotiations/page_cache.py) ---------------------------------------------------
+# Pages are cached whole for readers without an account, under the negotiations' data
+# versions and the reference data version (countries, tariffs, officials, sources): an
+# edit of what a page shows but no negotiation owns shows on the next request too.
+
+AUTOS_LINE = reverse("negotiations:tariff_line", args=["USA", "8703"])
+JAPAN_AUTOS = "Japanese autos and parts, 15% all-in (EO 14345 / Commerce notice)"
+
+
+def autos_rate_today(client) -> str:
+    row = re.search(r'<tr id="issue-autos">(.*?)</tr>', text(client.get(PAGE))).group(1)
+    rates = re.search(r'<td class="applied">(.*?)</td>', row).group(1)
+    return re.sub(r"<[^>]+>", "", rates)
+
+
+def sql(statement: str, params: list) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def test_an_officials_new_name_shows_on_every_page_of_theirs(analyst, cast, any_cache):
+    official = reverse("negotiations:official", args=[cast.akazawa.pk])
+    round_2 = reverse("negotiations:round", args=["japan-us-2025", 2])
+    for url in (PAGE, round_2, official):
+        assert "Ryosei Akazawa" in text(analyst.get(url))
+
+    sql("UPDATE negotiations_official SET name = %s WHERE id = %s", ["R. Akazawa", cast.akazawa.pk])
+
+    for url in (PAGE, round_2, official):
+        page = text(analyst.get(url))
+        assert "R. Akazawa" in page and "Ryosei Akazawa" not in page, url
+
+
+def test_a_sources_new_title_shows_on_the_next_request(analyst, cast, any_cache):
+    history = reverse("negotiations:issue_history", args=["japan-us-2025", "autos"])
+    title = "Latest Japan-U.S. Tariff Talks Reveal Significant Gap"
+    assert title in text(analyst.get(history))
+
+    sql("UPDATE negotiations_source SET title = %s WHERE title = %s", ["Talks far apart", title])
+
+    page = text(analyst.get(history))
+    assert "Talks far apart" in page and title not in page
+
+
+def test_a_countrys_new_name_shows_on_the_next_request(analyst, cast, any_cache):
+    for url in (HOME, PAGE):
+        assert "Japan" in text(analyst.get(url))
+
+    sql("UPDATE tariffs_country SET name = %s WHERE code = %s", ["Nippon", "JPN"])
+
+    for url in (HOME, PAGE):
+        assert "Nippon" in text(analyst.get(url)), url
+
+
+def test_a_measures_new_rate_shows_on_the_next_request(analyst, cast, any_cache):
+    assert "15%" in autos_rate_today(analyst)
+
+    TariffMeasure.objects.filter(name=JAPAN_AUTOS).update(rate_pct=Decimal("12"))
+
+    assert "12%" in autos_rate_today(analyst)
+
+
+def test_a_line_taken_off_a_measure_shows_on_the_next_request(analyst, cast, any_cache):
+    assert JAPAN_AUTOS in text(analyst.get(AUTOS_LINE, {"partner": "JPN"}))
+
+    cast.measures[JAPAN_AUTOS].lines.remove(cast.lines["8703"])
+
+    assert JAPAN_AUTOS not in text(analyst.get(AUTOS_LINE, {"partner": "JPN"}))
+
+
+def test_the_fragment_and_the_whole_page_are_cached_apart(analyst, cast, any_cache):
+    whole = analyst.get(PAGE).content.decode()
+    fragment = analyst.get(PAGE, HTTP_HX_REQUEST="true")
+    again = analyst.get(PAGE).content.decode()
+
+    assert "<html" in whole and again == whole
+    assert "<html" not in fragment.content.decode()
+    assert fragment.content.decode().lstrip().startswith('<section id="gap-view"')
+    assert "HX-Request" in fragment["Vary"]
+
+
+def test_an_editor_logged_in_gets_the_page_computed(analyst, editor, cast, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    for client in (analyst, editor):
+        client.get(PAGE)
+
+    with CaptureQueriesContext(connection) as anonymous:
+        analyst.get(PAGE)
+    with CaptureQueriesContext(connection) as logged_in:
+        editor.get(PAGE)
+
+    assert len(anonymous) == 1  # the versions; the cache is in memory
+    assert len(logged_in) > 5
+
+
+def test_a_new_release_does_not_serve_the_pages_of_the_last(analyst, cast, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.RELEASE = "one"
+    analyst.get(PAGE)
+    settings.RELEASE = "two"
+
+    with CaptureQueriesContext(connection) as computed:
+        analyst.get(PAGE)
+
+    assert len(computed) > 5

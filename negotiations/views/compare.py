@@ -6,6 +6,7 @@ from django.views.decorators.vary import vary_on_headers
 from negotiations.forms import CompareForm
 from negotiations.gap import compare as compare_talks
 from negotiations.gap import compared_slugs
+from negotiations.page_cache import cached_page
 from negotiations.pagination import paginate
 from negotiations.selections import partner_talks
 from negotiations.views import wants_fragment
@@ -14,6 +15,7 @@ ISSUES_PER_PAGE = 10
 
 
 @vary_on_headers("HX-Request")
+@cached_page("all")
 def compare(request):
     form = CompareForm(request.GET)
     importer = form.importer_country

@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import render
 
 from negotiations.models import Negotiation, StatedPosition, TalkRound
+from negotiations.page_cache import cached_page
 from negotiations.pagination import count_of, paginate
 from tariffs.lookups import get_country
 from tariffs.models import Country, TariffLine, TariffMeasure
@@ -16,6 +17,7 @@ STATEMENTS_SHOWN = 20
 ROUNDS_SHOWN = 5
 
 
+@cached_page("all")
 def country(request, code):
     country = get_country(code)
     involving = Negotiation.objects.involving(country)

@@ -3,6 +3,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from negotiations.forms import HomeFilters
 from negotiations.gap import negotiation_summaries
+from negotiations.page_cache import cached_page
 from negotiations.pagination import paginate
 from negotiations.selections import data_as_of, listed_negotiations
 from negotiations.views import wants_fragment
@@ -11,6 +12,7 @@ NEGOTIATIONS_PER_PAGE = 25
 
 
 @vary_on_headers("HX-Request")
+@cached_page("all")
 def home(request):
     filters = HomeFilters(request.GET)
     listing = paginate(

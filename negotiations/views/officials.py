@@ -10,6 +10,7 @@ from django.shortcuts import render
 
 from negotiations.lookups import get_official
 from negotiations.models import Negotiation, Official
+from negotiations.page_cache import cached_page
 from negotiations.pagination import paginate
 
 ROUNDS_PER_PAGE = 25
@@ -26,6 +27,7 @@ class Involvement:
     statements: int
 
 
+@cached_page("all")
 def detail(request, pk):
     official = get_official(pk)
     rounds = paginate(

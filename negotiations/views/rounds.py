@@ -9,6 +9,7 @@ from django.shortcuts import render
 from negotiations.gap import moves_since
 from negotiations.lookups import get_negotiation, get_round
 from negotiations.models import Issue, Negotiation, Official, StatedPosition, TalkRound
+from negotiations.page_cache import cached_page
 from negotiations.pagination import paginate
 
 
@@ -30,6 +31,7 @@ class IssuePositions:
 ISSUES_PER_PAGE = 20
 
 
+@cached_page("negotiation")
 def detail(request, slug, number):
     negotiation = get_negotiation(slug)
     talk_round = get_round(negotiation, number)

@@ -12,6 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from negotiations.forms import TariffLineSearchForm
 from negotiations.models import Negotiation
+from negotiations.page_cache import cached_page
 from negotiations.pagination import paginate
 from negotiations.views import wants_fragment
 from tariffs.forms import AsOfForm
@@ -25,6 +26,7 @@ ISSUES_PER_PAGE = 25
 
 
 @vary_on_headers("HX-Request")
+@cached_page("all")
 def lines(request):
     form = TariffLineSearchForm(request.GET)
     values = form.values
@@ -73,6 +75,7 @@ def lines(request):
 
 
 @vary_on_headers("HX-Request")
+@cached_page("all")
 def line_detail(request, importer, hs_code):
     line = get_line(get_country(importer), hs_code)
     form = AsOfForm(request.GET)
