@@ -38,6 +38,9 @@ class GapControls(QueryForm):
         label="Sort by", choices=SortOrder.CHOICES, required=False, initial=SortOrder.GAP
     )
     history = forms.MultipleChoiceField(label="History shown of", required=False, initial=[])
+    # The last round of the gap-by-round table, which shows a few rounds at a time (the
+    # latest up to the as-of round unless given).
+    until = forms.TypedChoiceField(label="Gap by round up to", coerce=int, required=False)
 
     def __init__(self, data, *, negotiation: Negotiation, rounds: list, issues=None):
         self.negotiation = negotiation
@@ -51,6 +54,7 @@ class GapControls(QueryForm):
             (r.number, f"Round {r.number} — {r.start_date:%Y-%m-%d}") for r in self.rounds
         ]
         round_field.initial = self.rounds[-1].number if self.rounds else None
+        self.fields["until"].choices = [(r.number, r.number) for r in self.rounds]
         if self.issues is not None:
             issues = [(issue.slug, issue.sector) for issue in self.issues]
         else:
@@ -68,7 +72,7 @@ class GapControls(QueryForm):
 
     def table_query(self) -> str:
         """The query string of the table's own controls, for its downloads."""
-        return self.effective_query(exclude=("history",))
+        return self.effective_query(exclude=("history", "until"))
 
     def history_toggled(self, slug: str) -> str:
         """The page's query string with the history of `slug` shown, or hidden if it is."""

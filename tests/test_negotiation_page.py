@@ -227,6 +227,48 @@ def test_the_gap_by_round_has_a_cell_per_issue_and_round_with_its_status(analyst
     assert cells[1][1].startswith("25 ")
 
 
+def gap_by_round_columns(body: str) -> list[str]:
+    table = body[body.index('<table class="data gap-by-round') :]
+    table = table[: table.index("</table>")]
+    return re.findall(r'<th scope="col" class="num"><a href="[^"]*/rounds/(\d+)/', table)
+
+
+def test_the_gap_by_round_shows_eight_rounds_and_links_to_the_earlier_ones(analyst, cast):
+    talks = cast.japan_us
+    for number in range(6, 13):
+        talks.round(number, f"2025-{number - 1:02d}-28")
+
+    body = text(analyst.get(URL))
+
+    assert gap_by_round_columns(body) == [str(n) for n in range(5, 13)]
+    assert "Rounds 5 to 12 of 12 shown" in body
+    earlier = re.search(r'<a id="rounds-earlier" href="([^"]*)"', body).group(1)
+    assert "until=4" in earlier
+    assert 'id="rounds-later"' not in body
+
+    body = text(analyst.get(earlier.replace("&amp;", "&")))
+
+    assert gap_by_round_columns(body) == ["1", "2", "3", "4"]
+    later = re.search(r'<a id="rounds-later" href="([^"]*)"', body).group(1)
+    assert "until" not in later  # back to the latest rounds, the default
+    assert 'id="rounds-earlier"' not in body
+    # The as-of round and the other controls are kept; the downloads stay whole.
+    assert 'href="/negotiations/japan-us-2025/gap-by-round.csv?round=12&amp;sort=gap"' in body
+
+
+def test_the_gap_by_round_window_follows_the_as_of_round_and_ignores_a_bad_until(analyst, cast):
+    talks = cast.japan_us
+    for number in range(6, 13):
+        talks.round(number, f"2025-{number - 1:02d}-28")
+
+    assert gap_by_round_columns(text(analyst.get(URL, {"round": 10, "until": 12}))) == [
+        str(n) for n in range(3, 11)
+    ]
+    body = text(analyst.get(URL, {"until": "x"}))
+    assert gap_by_round_columns(body) == [str(n) for n in range(5, 13)]
+    assert "Gap by round up to: “x” was ignored." in body
+
+
 def test_an_expanded_history_is_rendered_from_the_url_without_javascript(analyst, cast):
     body = text(analyst.get(URL, {"round": 2, "history": "autos"}))
 

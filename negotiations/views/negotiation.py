@@ -11,6 +11,7 @@ from negotiations.charts import dumbbell_chart, sparkline
 from negotiations.forms import GapControls
 from negotiations.lookups import get_issue, get_negotiation
 from negotiations.models import Issue, Milestone, StatedPosition
+from negotiations.page_cache import cached_page
 from negotiations.pagination import paginate
 from negotiations.selections import gap_view
 from negotiations.views import wants_fragment
@@ -46,21 +47,23 @@ def selected_gap_view(query, negotiation):
 
 
 @vary_on_headers("HX-Request")
+@cached_page("negotiation")
 def detail(request, slug):
     negotiation = get_negotiation(slug)
     rounds, controls, view = selected_gap_view(request.GET, negotiation)
     values = controls.values
     as_of_round = next((r for r in rounds if r.number == values["round"]), None)
     shown = _histories_shown(negotiation, values["history"], values["round"])
+    rounds_shown = [r for r in rounds if as_of_round is None or r.number <= as_of_round.number]
+    by_round = RoundWindow(rounds_shown, values["until"], controls)
     context = {
         "negotiation": negotiation,
         "controls": controls,
         "notices": controls.notices,
         "view": view,
         "as_of_round": as_of_round,
-        "rounds_shown": [
-            r for r in rounds if as_of_round is None or r.number <= as_of_round.number
-        ],
+        "rounds_shown": rounds_shown,
+        "by_round": by_round,
         "table": [
             {
                 "row": row,
@@ -69,11 +72,14 @@ def detail(request, slug):
                 "implementation": view.applied[row.issue.pk].implementation(row),
                 "history": shown.get(row.issue.slug),
                 "toggle_query": controls.history_toggled(row.issue.slug),
+                "by_round": by_round.steps(row),
             }
             for row in view.rows
         ],
         "chart": dumbbell_chart(view.rows),
-        "round_query": controls.effective_query(exclude=("sector", "open", "sort", "history")),
+        "round_query": controls.effective_query(
+            exclude=("sector", "open", "sort", "history", "until")
+        ),
     }
     if wants_fragment(request):
         return render(request, "negotiations/negotiation.html#gap-view", context)
@@ -83,6 +89,42 @@ def detail(request, slug):
         timeline=_timeline(negotiation, rounds),
     )
     return render(request, "negotiations/negotiation.html", context)
+
+
+ROUNDS_PER_TABLE = 8
+
+
+class RoundWindow:
+    """The rounds the gap-by-round table shows: at most ROUNDS_PER_TABLE, ending at the
+    round the `until` control names (the latest shown by default), with the addresses
+    of the rounds before and after. A 30-round, 60-issue table would be 1,800 cells
+    (and most of the page's HTML); the URL keeps which rounds are shown."""
+
+    def __init__(self, rounds_shown, until, controls):
+        numbers = [r.number for r in rounds_shown]
+        end = until if until in numbers else (numbers[-1] if numbers else None)
+        stop = numbers.index(end) + 1 if numbers else 0
+        start = max(0, stop - ROUNDS_PER_TABLE)
+        self.rounds = rounds_shown[start:stop]
+        self.numbers = {r.number for r in self.rounds}
+        self.first = self.rounds[0].number if self.rounds else None
+        self.last = self.rounds[-1].number if self.rounds else None
+        self.total = len(rounds_shown)
+        self.earlier_query = (
+            controls.effective_query(until=numbers[start - 1]) if start > 0 else None
+        )
+        if stop < len(numbers):
+            later = min(stop + ROUNDS_PER_TABLE, len(numbers))
+            self.later_query = (
+                controls.effective_query(until=numbers[later - 1])
+                if later < len(numbers)
+                else controls.effective_query(exclude=("until",))
+            )
+        else:
+            self.later_query = None
+
+    def steps(self, row) -> list:
+        return [step for step in row.steps if step.point.round_number in self.numbers]
 
 
 def _rates_then_and_now(view, issue_id) -> list[dict]:
@@ -170,9 +212,10 @@ HISTORY_PER_PAGE = 50
 
 
 @vary_on_headers("HX-Request")
+@cached_page("negotiation")
 def issue_history(request, slug, issue_slug):
     negotiation, issue, controls, positions = selected_history(request.GET, slug, issue_slug)
-    round_query = controls.effective_query(exclude=("sector", "open", "sort", "history"))
+    round_query = controls.effective_query(exclude=("sector", "open", "sort", "history", "until"))
     listing = paginate(
         request, positions, per_page=HISTORY_PER_PAGE, query=round_query, target="issue-history"
     )

@@ -163,3 +163,34 @@ def test_changing_the_round_keeps_the_expanded_history_open(page: Page, site):
 
     expect(page).to_have_url(re.compile(r"round=3.*history=autos"))
     expect(page.locator("#history-autos tbody tr")).to_have_count(5)
+
+
+def gap_by_round_rounds(page: Page) -> list[str]:
+    return page.locator("table.gap-by-round thead th a").all_inner_texts()
+
+
+def test_earlier_rounds_of_the_gap_by_round_survive_back_forward_and_reload(page: Page, site):
+    page.goto(f"{site}{TALKS}")
+    latest = [f"Round {n}" for n in range(3, 11)]
+    expect(page.locator(".round-window")).to_contain_text("Rounds 3 to 10 of 10 shown")
+    assert gap_by_round_rounds(page) == latest
+    mark_document(page)
+
+    page.click("#rounds-earlier")
+    expect(page).to_have_url(re.compile(r"until=2"))
+    expect(page.locator(".round-window")).to_contain_text("Rounds 1 to 2 of 10 shown")
+    assert gap_by_round_rounds(page) == ["Round 1", "Round 2"]
+
+    page.go_back()
+    expect(page.locator(".round-window")).to_contain_text("Rounds 3 to 10 of 10 shown")
+    assert gap_by_round_rounds(page) == latest
+    page.go_forward()
+    expect(page.locator(".round-window")).to_contain_text("Rounds 1 to 2 of 10 shown")
+    assert still_same_document(page)
+
+    page.reload()
+    expect(page.locator(".round-window")).to_contain_text("Rounds 1 to 2 of 10 shown")
+    expect(page.locator("select[name=round]")).to_have_value("10")
+    page.click("#rounds-later")
+    expect(page).not_to_have_url(re.compile("until="))
+    assert gap_by_round_rounds(page) == latest
