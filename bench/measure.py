@@ -39,7 +39,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import Count
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 
 from bench.synthetic import SLUG_PREFIX, full_tariff
 from negotiations.csv_formats import POSITIONS
@@ -122,6 +122,7 @@ def measure_pages(repeats: int = REPEATS) -> dict:
             response = client.get(url, **headers)
             times.append(time.perf_counter() - started)
         times.sort()
+        computed = _computed(client, url, headers, max(3, repeats // 2))
         results[name] = {
             "url": url,
             "htmx": bool(headers),
@@ -130,8 +131,26 @@ def measure_pages(repeats: int = REPEATS) -> dict:
             "p95_ms": times[max(0, round(0.95 * len(times)) - 1)] * 1000,
             "queries": queries,
             "bytes": len(response.content),
+            **computed,
         }
     return results
+
+
+def _computed(client, url, headers, repeats) -> dict:
+    """The page computed, not served whole from the page cache (negotiations/page_cache.py):
+    what the first reader after a write waits (the gap arithmetic's cache warm), and its
+    queries."""
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        client.get(url, **headers)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url, **headers)
+        queries = len(captured)
+        times = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            client.get(url, **headers)
+            times.append(time.perf_counter() - started)
+    return {"computed_median_ms": statistics.median(times) * 1000, "computed_queries": queries}
 
 
 # --- exports --------------------------------------------------------------------------------
