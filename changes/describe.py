@@ -66,22 +66,63 @@ def display(field: models.Field, value, names: Names) -> str:
     return text if len(text) <= 80 else text[:79] + "…"
 
 
-def field_changes(new, old, names: Names | None = None) -> list[FieldChange]:
+def m2m_links(history_model, history_ids) -> dict[tuple[str, int], set]:
+    """(field name, history id) -> the ids a tracked many-to-many field held in each of
+    those historical records: one query per field for all of them, where
+    `diff_against` reads two per field and record (a page of changes to measures, each
+    with lines, partners and displaced measures, would cost six queries a change)."""
+    links: dict[tuple[str, int], set] = {}
+    for field in getattr(history_model, "_history_m2m_fields", ()):
+        through = history_model.__dict__[field.name].model
+        rows = through.objects.filter(history__in=history_ids).values_list(
+            "history", field.m2m_reverse_field_name()
+        )
+        for history_id, related in rows:
+            links.setdefault((field.name, history_id), set()).add(related)
+    return links
+
+
+def prefetch_link_names(history_model, links: dict[tuple[str, int], set], names: Names) -> None:
+    """The names of every row `links` (from `m2m_links`) holds, one query per model."""
+    wanted: dict[type, set] = {}
+    for field in getattr(history_model, "_history_m2m_fields", ()):
+        for (name, _), ids in links.items():
+            if name == field.name:
+                wanted.setdefault(field.related_model, set()).update(ids)
+    for model, ids in wanted.items():
+        names.prefetch(model, ids)
+
+
+def field_changes(new, old, names: Names | None = None, m2m=None) -> list[FieldChange]:
     """The fields (many-to-many relations included) that differ between two historical
-    records of one row, oldest first in the model's field order."""
+    records of one row, oldest first in the model's field order. `m2m`: the links of both
+    records read beforehand (`m2m_links`); without it they are read here."""
     names = names or Names()
     model = new.instance_type
-    delta = new.diff_against(old, foreign_keys_are_objs=False)
+    m2m_names = [f.name for f in getattr(type(new), "_history_m2m_fields", ())]
+    if m2m is None:
+        delta = new.diff_against(old, foreign_keys_are_objs=False)
+    else:
+        delta = new.diff_against(old, excluded_fields=m2m_names, foreign_keys_are_objs=False)
     changes = []
     by_name = {change.field: change for change in delta.changes}
     for field in [*model._meta.concrete_fields, *model._meta.many_to_many]:
-        change = by_name.get(field.name)
-        if change is None or field.name in HIDDEN_FIELDS:
+        if field.name in HIDDEN_FIELDS:
             continue
+        if field.many_to_many and m2m is not None and field.name in m2m_names:
+            old_ids = m2m.get((field.name, old.history_id), set())
+            new_ids = m2m.get((field.name, new.history_id), set())
+            if old_ids == new_ids:
+                continue
+        else:
+            change = by_name.get(field.name)
+            if change is None:
+                continue
         if field.many_to_many:
-            target = f"{field.m2m_reverse_field_name()}"
-            old_ids = {row[target] for row in change.old}
-            new_ids = {row[target] for row in change.new}
+            if m2m is None or field.name not in m2m_names:
+                target = f"{field.m2m_reverse_field_name()}"
+                old_ids = {row[target] for row in change.old}
+                new_ids = {row[target] for row in change.new}
             related = field.related_model
             names.prefetch(related, old_ids | new_ids)
             added = [names.get(related, pk) for pk in new_ids - old_ids]

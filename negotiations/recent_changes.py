@@ -16,7 +16,13 @@ from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
-from changes.describe import Names, field_changes, format_changes
+from changes.describe import (
+    Names,
+    field_changes,
+    format_changes,
+    m2m_links,
+    prefetch_link_names,
+)
 from changes.models import ChangeSet
 from negotiations.models import (
     Issue,
@@ -370,6 +376,9 @@ def describe(kind: Kind, records: list, rows: Rows, names: Names) -> list[Change
         return []
     history = kind.model.history.model
     previous = history.objects.in_bulk([r.previous_id for r in records if r.previous_id])
+    changed = [r for r in records if r.history_type == "~" and r.previous_id]
+    m2m = m2m_links(history, [n for r in changed for n in (r.history_id, r.previous_id)])
+    prefetch_link_names(history, m2m, names)
     kind.prefetch(records, rows)
     changes = []
     for record in records:
@@ -377,7 +386,7 @@ def describe(kind: Kind, records: list, rows: Rows, names: Names) -> list[Change
         details = ""
         if action == "changed":
             before = previous.get(record.previous_id)
-            details = format_changes(field_changes(record, before, names)) if before else ""
+            details = format_changes(field_changes(record, before, names, m2m)) if before else ""
             if not details:
                 continue  # saved as it was (a version raised, nothing to tell)
         elif action == "added":
