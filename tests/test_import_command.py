@@ -5,7 +5,6 @@ import io
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -222,11 +221,10 @@ def test_a_refused_file_exits_with_status_1(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_hundred_thousand_positions_import_in_reasonable_time(tmp_path, demo):
+def test_a_hundred_thousand_positions_import_then_reimport_as_unchanged(tmp_path, demo):
     data = positions_csv(generated_positions(100_000, new_rounds=5))
-    started = time.monotonic()
+    # How fast is the benchmark's to say (`make bench`), not a timed test's.
     out, err, error = run(tmp_path, data)
-    created_in = time.monotonic() - started
     assert error is None, out[-2000:]
     assert "Imported positions.csv: 100,000 positions created, 0 updated, 0 unchanged" in out
     assert (
@@ -237,14 +235,8 @@ def test_a_hundred_thousand_positions_import_in_reasonable_time(tmp_path, demo):
     assert "checked 50,000 of 100,000 rows" in err
     assert "written 100,000 of 100,000 rows" in err
 
-    started = time.monotonic()
     out, err, error = run(tmp_path, data)
-    unchanged_in = time.monotonic() - started
     assert "0 positions created, 0 updated, 100,000 unchanged." in out
-    print(
-        f"\n100,000 positions: created in {created_in:.1f} s, re-imported in {unchanged_in:.1f} s"
-    )
-    assert created_in + unchanged_in < 120
 
 
 @pytest.mark.slow
