@@ -43,10 +43,15 @@ def record_history(
     if not m2m_fields:
         pks = [row.pk if isinstance(row, models.Model) else row for row in rows]
         for start in range(0, len(pks), BATCH_SIZE):
+            batch = pks[start : start + BATCH_SIZE]
+            pk_column = connections[router.db_for_write(model)].ops.quote_name(
+                model._meta.pk.column
+            )
             _insert_select(
                 model,
                 manager.model,
-                pks[start : start + BATCH_SIZE],
+                f"{pk_column} IN ({', '.join(['%s'] * len(batch))})",
+                batch,
                 history_type=history_type,
                 when=now,
                 user=scope.history_user,
@@ -89,23 +94,98 @@ def _record_links(model, history: Sequence, m2m_fields) -> None:
         )
 
 
-def _insert_select(model, history_model, pks, *, history_type, when, user, change_set) -> None:
-    """One INSERT … SELECT: the historical rows of `pks`, copied from the table."""
+def record_history_where(
+    model: type[models.Model], where: str, params: Sequence, *, history_type: str
+) -> None:
+    """One historical row per row of `model`'s table that the SQL condition `where`
+    selects (the rows an import just wrote, found through its staging table), in one
+    INSERT … SELECT. For models whose many-to-many relations are not tracked."""
+    if not tracked(model):
+        return
+    scope = current_scope()
+    manager = getattr(model, model._meta.simple_history_manager_attribute)
+    if getattr(manager.model, "_history_m2m_fields", ()):
+        raise ValueError(f"{model.__name__} tracks relations: use record_history.")
+    _insert_select(
+        model,
+        manager.model,
+        where,
+        params,
+        history_type=history_type,
+        when=timezone.now(),
+        user=scope.history_user,
+        change_set=scope.get_change_set(),
+    )
+
+
+def write_with_history(
+    model: type[models.Model],
+    sql: str,
+    params: Sequence,
+    *,
+    history_type: str,
+    written_where: str,
+    where_params: Sequence = (),
+) -> None:
+    """Run `sql`, an INSERT … SELECT or an UPDATE … FROM of `model`'s table, and write one
+    historical row per row it wrote. On PostgreSQL in the same statement (the write's
+    `RETURNING *` feeds the history's INSERT); elsewhere (SQLite, whose one writer at a
+    time keeps ids in order) the rows the condition `written_where` selects afterwards."""
+    connection = connections[router.db_for_write(model)]
+    manager = getattr(model, model._meta.simple_history_manager_attribute, None)
+    if manager is None or connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+        if manager is not None:
+            record_history_where(model, written_where, where_params, history_type=history_type)
+        return
+    if getattr(manager.model, "_history_m2m_fields", ()):
+        raise ValueError(f"{model.__name__} tracks relations: use record_history.")
+    scope = current_scope()
+    table = connection.ops.quote_name(model._meta.db_table)
+    _insert_select(
+        model,
+        manager.model,
+        "TRUE",
+        [],
+        history_type=history_type,
+        when=timezone.now(),
+        user=scope.history_user,
+        change_set=scope.get_change_set(),
+        written=(f"{sql} RETURNING {table}.*", params),
+    )
+
+
+def _insert_select(
+    model, history_model, where, where_params, *, history_type, when, user, change_set, written=None
+) -> None:
+    """One INSERT … SELECT: the historical rows of the rows `where` selects, copied from
+    the table; or, with `written` (a data-modifying statement and its parameters), from
+    the rows that statement returns."""
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     table, history_table = quote(model._meta.db_table), quote(history_model._meta.db_table)
+    source, prefix, prefix_params = table, "", []
+    if written is not None:
+        source, prefix, prefix_params = "written", f"WITH written AS ({written[0]}) ", written[1]
     columns = [field.column for field in history_model.tracked_fields]
     history_meta = history_model._meta
     date = history_meta.get_field("history_date").get_db_prep_value(when, connection)
     sql = (
-        f"INSERT INTO {history_table} ("
+        f"{prefix}INSERT INTO {history_table} ("
         + ", ".join(quote(column) for column in columns)
         + ", history_date, history_change_reason, history_type, history_user_id, change_set_id)"
         + " SELECT "
-        + ", ".join(f"{table}.{quote(column)}" for column in columns)
-        + f", %s, NULL, %s, %s, %s FROM {table} WHERE {table}.{quote(model._meta.pk.column)}"
-        + f" IN ({', '.join(['%s'] * len(pks))})"
+        + ", ".join(f"{source}.{quote(column)}" for column in columns)
+        + f", %s, NULL, %s, %s, %s FROM {source} WHERE {where}"
     )
-    params = [date, history_type, user.pk if user else None, change_set.pk, *pks]
+    params = [
+        *prefix_params,
+        date,
+        history_type,
+        user.pk if user else None,
+        change_set.pk,
+        *where_params,
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -212,6 +212,15 @@ if not DEBUG:
         if not chosen
     ]
 
+# CSV imports (csvport; README "Configuration"): what one file may hold, in the admin
+# and through `manage.py import_csv`, and how much of a bad file a preview reports.
+CSV_IMPORT_ADMIN_MAX_MB = env_int("CSV_IMPORT_ADMIN_MAX_MB", 5)
+CSV_IMPORT_ADMIN_MAX_ROWS = env_int("CSV_IMPORT_ADMIN_MAX_ROWS", 50_000)
+CSV_IMPORT_COMMAND_MAX_MB = env_int("CSV_IMPORT_COMMAND_MAX_MB", 1024)
+CSV_IMPORT_MAX_ROWS = env_int("CSV_IMPORT_MAX_ROWS", 5_000_000)
+CSV_IMPORT_MAX_PROBLEMS = env_int("CSV_IMPORT_MAX_PROBLEMS", 10_000)
+CSV_IMPORT_MAX_SUGGESTIONS = env_int("CSV_IMPORT_MAX_SUGGESTIONS", 200)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

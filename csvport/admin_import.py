@@ -84,7 +84,7 @@ class PlanResult(Result):
         self.totals[RowResult.IMPORT_TYPE_NEW] = counts[CREATED]
         self.totals[RowResult.IMPORT_TYPE_UPDATE] = counts[UPDATED]
         self.totals[RowResult.IMPORT_TYPE_SKIP] = counts[UNCHANGED]
-        self.total_rows = len(plan.rows)
+        self.total_rows = plan.valid_rows
 
     def has_errors(self):
         return self.plan.refused
@@ -102,7 +102,7 @@ class PlanResult(Result):
         return self.plan.changes[:SHOWN]
 
     def changes_hidden(self):
-        return max(0, len(self.plan.changes) - SHOWN)
+        return max(0, self.plan.change_count - len(self.changes_shown()))
 
 
 class ImporterResource(Resource):

@@ -11,7 +11,9 @@ nothing the second time. Lookups are loaded once per file and writes are batched
 """
 
 from collections.abc import Callable
+from typing import BinaryIO
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from changes.bulk import CHANGED as CHANGED_ROW
@@ -23,33 +25,100 @@ from csvport.formats import Column, CsvFormat
 from csvport.parsers import INVALID, CellError
 from csvport.plans import CREATED, PROGRESS_EVERY, UNCHANGED, UPDATED, Plan, Progress, RowOutcome
 from csvport.problems import Problem
-from csvport.reading import CsvFileError, Row, Table, read_table
-from csvport.wording import closest
+from csvport.reading import CsvFileError, Row, StreamedTable, Table, stream_table
+from csvport.wording import closest, suggestions
 
 AMBIGUOUS = object()  # a natural key that more than one row has
+
+
+class TooManyProblems(Exception):
+    """The file has more problems than a preview lists: it is read no further."""
+
+    def __init__(self, problems: list[Problem], limit: int):
+        super().__init__(f"more than {limit} problems")
+        self.problems, self.limit = problems, limit
+
+
 # Conflicts whose message lists what changed, from the history (a few queries each).
 DETAILED_CONFLICTS = 20
 
 
 def plan_file(
     importer_class: type["Importer"],
-    data: bytes,
+    data: bytes | BinaryIO,
     *,
     max_bytes: int,
+    max_rows: int | None = None,
     too_large_hint: str = "",
     progress: Progress | None = None,
     options: dict | None = None,
 ) -> Plan:
-    """Read `data` and plan its import; the problems of an unreadable file are the plan's.
-    `options` are the editor's choices an importer may take (the names of new issues)."""
+    """Read `data` (bytes, or a binary file open for reading) and plan its import; the
+    problems of an unreadable file are the plan's. `options` are the editor's choices an
+    importer may take (the names of new issues). An importer that `streams` reads the
+    rows one at a time; the others get them all in a list."""
     csv_format = importer_class.format
+    if max_rows is None:
+        max_rows = settings.CSV_IMPORT_MAX_ROWS
     try:
-        table = read_table(data, csv_format, max_bytes=max_bytes, too_large_hint=too_large_hint)
+        with suggestions(settings.CSV_IMPORT_MAX_SUGGESTIONS):
+            table = stream_table(
+                data,
+                csv_format,
+                max_bytes=max_bytes,
+                max_rows=max_rows,
+                too_large_hint=too_large_hint,
+            )
+            if not importer_class.streams:
+                listed = Table(columns=table.columns, rows=list(table.rows))
+                listed.problems = table.problems
+                table = listed
+                if progress:
+                    progress("read", len(table.rows), len(table.rows))
+            return importer_class(table, progress, options).plan()
     except CsvFileError as error:
         return Plan(what=csv_format.what, noun=csv_format.noun, problems=error.problems)
-    if progress:
-        progress("read", len(table.rows), len(table.rows))
-    return importer_class(table, progress, options).plan()
+    except TooManyProblems as stop:
+        return Plan(
+            what=csv_format.what,
+            noun=csv_format.noun,
+            problems=sorted(stop.problems)[: stop.limit],
+            more_problems=True,
+        )
+
+
+_NO_DEFAULT = object()
+# Cells parsed once per file: those this short, this many at most.
+PARSED_CELL_LENGTH = 200
+PARSED_CELLS = 100_000
+_plain: dict[int, tuple] = {}
+
+
+def _plain_columns(csv_format: CsvFormat) -> tuple[tuple[str, str], ...]:
+    """(attname, column name) of the columns a row's own fields are parsed from: worked
+    out once per format (formats are declared once, as module constants), not per row."""
+    found = _plain.get(id(csv_format))
+    if found is None or found[0] is not csv_format:
+        meta = csv_format.model._meta
+        columns = tuple(
+            (meta.get_field(column.target).attname, column.name)
+            for column in csv_format.columns
+            if column.plain and column.parse is not None and column.name != csv_format.version
+        )
+        found = _plain[id(csv_format)] = (csv_format, columns)
+    return found[1]
+
+
+def _empty_value(csv_format: CsvFormat, column: Column):
+    """What an optional column's empty cell stands for: its field's default, or its
+    empty value; _NO_DEFAULT when the cell must be parsed."""
+    field = csv_format.model._meta.get_field(column.target)
+    if field.has_default():
+        return field.get_default()
+    if field.blank:
+        # A field that may be left blank without a default: its empty value.
+        return None if field.null else ""
+    return _NO_DEFAULT
 
 
 def changed_fields(old: dict, new: dict) -> tuple[str, ...]:
@@ -61,13 +130,28 @@ class Importer:
     """Plans the import of one `Table` of `format`; subclasses say what a row means."""
 
     format: CsvFormat
+    # Whether `plan` reads the rows as a stream (`reading.StreamedTable`), or a list.
+    streams = False
 
-    def __init__(self, table: Table, progress: Progress | None = None, options=None):
+    def __init__(
+        self, table: Table | StreamedTable, progress: Progress | None = None, options=None
+    ):
         self.table = table
         self.progress = progress
         self.options = options or {}
-        self.problems: list[Problem] = list(table.problems)
+        # A streamed table adds to its list as it reads: the same list.
+        self.problems: list[Problem] = table.problems if self.streams else list(table.problems)
         self.notes: list[Problem] = []
+        self.max_problems = settings.CSV_IMPORT_MAX_PROBLEMS
+        self.parsed: dict[tuple[str, str], object] = {}
+
+    @property
+    def total(self) -> int:
+        """How many rows the file has (about, for a stream: its lines)."""
+        return self.table.estimate if self.streams else len(self.table.rows)
+
+    def room_for_problems(self) -> int:
+        return max(0, self.max_problems + 1 - len(self.problems))
 
     def plan(self) -> Plan:
         raise NotImplementedError
@@ -79,29 +163,34 @@ class Importer:
         the problem is noted. An optional column's empty cell (or a file without the
         column) gives its field's default: a format can grow a column, and the files
         written before it still import."""
-        column, cell = self.format.column(name), row.cells[name]
+        cell = row.cells[name]
+        # Most columns repeat a few values (a round, a party, a source): each is parsed
+        # once per file. Parsers are pure; a statement or a title is not kept.
+        known = self.parsed.get((name, cell), _NO_DEFAULT)
+        if known is _NO_DEFAULT:
+            known = self._parse(cell, name)
+            if len(cell) <= PARSED_CELL_LENGTH and len(self.parsed) < PARSED_CELLS:
+                self.parsed[(name, cell)] = known
+        if isinstance(known, CellError):
+            self.error(row, name, str(known))
+            return INVALID
+        return known
+
+    def _parse(self, cell: str, name: str):
+        column = self.format.column(name)
         if not cell and column.optional and column.plain:
-            field = self.format.model._meta.get_field(column.target)
-            if field.has_default():
-                return field.get_default()
-            if field.blank:
-                # A field that may be left blank without a default: its empty value.
-                return None if field.null else ""
+            empty = _empty_value(self.format, column)
+            if empty is not _NO_DEFAULT:
+                return empty
         try:
             return column.parse(cell, name)
         except CellError as error:
-            self.error(row, name, str(error))
-            return INVALID
+            return error
 
     def plain_values(self, row: Row) -> dict:
         """The row's values for the fields of the model itself (by attname), parsed;
         the version column aside (`file_version`)."""
-        meta = self.format.model._meta
-        return {
-            meta.get_field(column.target).attname: self.parse(row, column.name)
-            for column in self.format.columns
-            if column.plain and column.parse is not None and column.name != self.format.version
-        }
+        return {attname: self.parse(row, name) for attname, name in _plain_columns(self.format)}
 
     def file_version(self, row: Row):
         """The version the row's export carried: None when the cell is empty or the
@@ -143,20 +232,27 @@ class Importer:
         self.problems.append(Problem(line=row.line, column=column, message=message))
 
     def checked(self, done: int) -> None:
-        if self.progress and (done % PROGRESS_EVERY == 0 or done == len(self.table.rows)):
-            self.progress("checked", done, len(self.table.rows))
+        if len(self.problems) > self.max_problems:
+            # A file this wrong is not read further: its first problems say enough.
+            raise TooManyProblems(self.problems, self.max_problems)
+        total = self.total
+        if self.progress and (done % PROGRESS_EVERY == 0 or done == total):
+            self.progress("checked", done, max(done, total))
 
-    def finish(self, rows: list[RowOutcome], related=(), writer=None) -> Plan:
+    def finish(self, rows: list[RowOutcome], related=(), writer=None, totals=None) -> Plan:
         order = {column: index for index, column in enumerate(self.format.names)}
         self.problems.sort(key=lambda p: (p.line, order.get(p.column, -1), p.message))
+        more = len(self.problems) > self.max_problems
         return Plan(
             what=self.format.what,
             noun=self.format.noun,
-            problems=self.problems,
+            problems=self.problems[: self.max_problems],
             rows=sorted(rows),
             related=list(related),
             notes=sorted(self.notes),
             writer=None if self.problems else writer,
+            totals=totals,
+            more_problems=more,
         )
 
     def duplicate(self, row: Row, key, seen: dict) -> bool:

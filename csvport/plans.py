@@ -69,13 +69,29 @@ class Plan:
     writer: Callable[[Progress | None], None] | None = None
     applied: bool = False
     attempted: bool = False
+    # An import that does not hold every row's outcome (`rows` lists the first ones that
+    # change) gives the counts of all of them here.
+    totals: dict[str, int] | None = None
+    # Problems beyond those listed: the file was read no further than the limit.
+    more_problems: bool = False
 
     @property
     def counts(self) -> dict[str, int]:
+        if self.totals is not None:
+            return dict(self.totals)
         counts = dict.fromkeys(OUTCOMES, 0)
         for row in self.rows:
             counts[row.outcome] += 1
         return counts
+
+    @property
+    def valid_rows(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def change_count(self) -> int:
+        counts = self.counts
+        return counts[CREATED] + counts[UPDATED]
 
     @property
     def refused(self) -> bool:
@@ -88,7 +104,7 @@ class Plan:
     @property
     def changes_anything(self) -> bool:
         """Whether confirming would write anything at all."""
-        return bool(self.changes) or any(r.created or r.updated for r in self.related)
+        return bool(self.change_count) or any(r.created or r.updated for r in self.related)
 
     def summary(self) -> str:
         """ "298 positions to create, 2 to update, 0 unchanged" (or "created", once applied)."""

@@ -15,6 +15,9 @@ the format marks optional may be left out of a file; its cells then read as empt
 import csv
 import io
 from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from django.conf import settings
 
 from csvport.formats import CsvFormat
 from csvport.formulas import unneutralize
@@ -22,11 +25,11 @@ from csvport.problems import Problem, Refused
 from csvport.wording import closest, name_key
 
 MB = 1024 * 1024
-# A position row is 150 to 250 bytes: the admin's limit is ~25,000 positions, plenty for a
-# round or a colleague's spreadsheet and small enough to preview inside one request; the
-# command's is ~800,000 rows, for bulk loads run by an operator.
-ADMIN_MAX_BYTES = 5 * MB
-COMMAND_MAX_BYTES = 200 * MB
+# A position row is 150 to 250 bytes: the admin's limit (5 MB by default) is ~25,000
+# positions, plenty for a round or a colleague's spreadsheet and quick to preview in one
+# request; the command's (1 GB) is millions of rows, for bulk loads run by an operator.
+ADMIN_MAX_BYTES = settings.CSV_IMPORT_ADMIN_MAX_MB * MB
+COMMAND_MAX_BYTES = settings.CSV_IMPORT_COMMAND_MAX_MB * MB
 
 SAVE_AS_CSV_UTF8 = "in Excel use File → Save As → “CSV UTF-8 (Comma delimited) (*.csv)”"
 
@@ -73,31 +76,204 @@ def size_problem(size: int, limit: int, hint: str = "") -> Problem | None:
 
 
 def read_table(
-    data: bytes, csv_format: CsvFormat, *, max_bytes: int, too_large_hint: str = ""
+    data: bytes | BinaryIO,
+    csv_format: CsvFormat,
+    *,
+    max_bytes: int,
+    max_rows: int | None = None,
+    too_large_hint: str = "",
 ) -> Table:
     """The rows of `data`, a CSV whose header names the columns of `csv_format` (in any
-    order). Raises `CsvFileError` when the file as a whole is unusable."""
-    problem = size_problem(len(data), max_bytes, too_large_hint)
+    order), all held in a list. Raises `CsvFileError` when the file as a whole is unusable."""
+    streamed = stream_table(
+        data, csv_format, max_bytes=max_bytes, max_rows=max_rows, too_large_hint=too_large_hint
+    )
+    table = Table(columns=streamed.columns, rows=list(streamed.rows))
+    table.problems = streamed.problems
+    return table
+
+
+class StreamedTable:
+    """A file's header, checked, and its rows read one at a time as `rows` is iterated:
+    a file of a million rows costs the memory of one. Lines that cannot be a row are
+    added to `problems` as the reading reaches them; a fault that makes the rest of the
+    file unreadable (a quote never closed, bytes that are not UTF-8, too many rows)
+    raises `CsvFileError` from the iteration."""
+
+    def __init__(self, stream: BinaryIO, csv_format: CsvFormat, *, max_rows: int | None, size):
+        self.stream, self.format, self.max_rows, self.size = stream, csv_format, max_rows, size
+        self.problems: list[Problem] = []
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
+        self.lines = _Lines(self, text)
+        first = self.lines.peek()
+        self.delimiter = _delimiter(first)
+        reader = csv.reader(self.lines, delimiter=self.delimiter, strict=True)
+        self.records = _records(reader, self)
+        header_line, header = next(
+            ((line, cells) for line, cells in self.records if any(c.strip() for c in cells)),
+            (0, []),
+        )
+        if not header:
+            raise CsvFileError([Problem(message="the file is empty.")])
+        names = [_column_name(cell) for cell in header]
+        while names and not names[-1]:
+            names.pop()  # empty cells a spreadsheet leaves after the last column
+        problems = check_header(names, csv_format, header_line)
+        if problems:
+            raise CsvFileError(problems)
+        self.columns = csv_format.names
+        self.names = names
+        # About how many rows follow: the lines of the file (a cell may hold a line break).
+        self.estimate = max(1, _count_lines(stream) - header_line)
+        self.count = 0
+
+    @property
+    def rows(self):
+        columns, what = self.columns, self.format.what
+        names = self.names
+        places = [(column, names.index(column)) for column in columns if column in names]
+        absent = dict.fromkeys((column for column in columns if column not in names), "")
+        width = len(names)
+        for line, cells in self.records:
+            if not any(cell.strip() for cell in cells):
+                continue  # blank lines, and lines of empty cells a spreadsheet leaves, are skipped
+            self.count += 1
+            if self.max_rows is not None and self.count > self.max_rows:
+                raise CsvFileError(
+                    [
+                        Problem(
+                            line=line,
+                            message=f"the file has more than {self.max_rows:,} rows, the limit "
+                            "here: split it into smaller files, or have an operator load it "
+                            "with “manage.py import_csv”.",
+                        )
+                    ]
+                )
+            if len(cells) > width and not any(cell.strip() for cell in cells[width:]):
+                cells = cells[:width]
+            if len(cells) != width:
+                self.problems.append(
+                    Problem(
+                        line=line,
+                        message=f"{len(cells)} cells where the header has {width} columns; a "
+                        "comma too many or too few? (A cell holding a comma must be quoted.)",
+                    )
+                )
+                continue
+            row = Row(line=line, cells={c: _clean(cells[at]) for c, at in places})
+            if absent:
+                row.cells.update(absent)
+            yield row
+        if not self.count:
+            raise CsvFileError(
+                [Problem(message=f"the file has a header but no rows: no {what} to import.")]
+            )
+
+    def whole(self) -> bytes:
+        """Every byte of the file: only to explain a fault, once reading has failed."""
+        self.stream.seek(0)
+        return self.stream.read()
+
+
+def stream_table(
+    data: bytes | BinaryIO,
+    csv_format: CsvFormat,
+    *,
+    max_bytes: int,
+    max_rows: int | None = None,
+    too_large_hint: str = "",
+) -> StreamedTable:
+    """The header of `data` (bytes, or a binary file open for reading) checked against
+    `csv_format`, and its rows to be read one by one. Raises `CsvFileError` when the file
+    as a whole is unusable."""
+    stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    stream.seek(0, io.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
+    problem = size_problem(size, max_bytes, too_large_hint)
     if problem:
         raise CsvFileError([problem])
-    text = decode(data)
-    return parse(text, csv_format)
+    check_start(stream.read(4096))
+    stream.seek(0)
+    return StreamedTable(stream, csv_format, max_rows=max_rows, size=size)
+
+
+def _count_lines(stream: BinaryIO) -> int:
+    at = stream.tell()
+    stream.seek(0)
+    lines, last = 0, b"\n"
+    for chunk in iter(lambda: stream.read(1 << 20), b""):
+        lines += chunk.count(b"\n")
+        last = chunk[-1:]
+    stream.seek(at)
+    return lines + (last != b"\n")
+
+
+class _Lines:
+    """The file's text line by line for the csv reader: a NUL, or bytes that are not
+    UTF-8, stop the reading with the line named."""
+
+    def __init__(self, table: StreamedTable, text):
+        self.table, self.text, self.number, self.first = table, text, 0, None
+
+    def peek(self) -> str:
+        if self.first is None:
+            self.first = self._next()
+        return self.first
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        if self.first is not None:
+            line, self.first = self.first, None
+            if not line:
+                raise StopIteration
+            return line
+        line = self._next()
+        if not line:
+            raise StopIteration
+        return line
+
+    def _next(self) -> str:
+        try:
+            line = self.text.readline()
+        except UnicodeDecodeError:
+            data = self.table.whole().removeprefix(UTF8_BOM)
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise CsvFileError([_not_utf8(data, error)]) from None
+            raise
+        if line:
+            self.number += 1
+            if "\x00" in line:
+                raise CsvFileError(
+                    [
+                        Problem(
+                            line=self.number,
+                            message="the file contains a NUL byte, which no text file has: it "
+                            f"is binary, or damaged; {SAVE_AS_CSV_UTF8}.",
+                        )
+                    ]
+                )
+        return line
 
 
 # --- bytes to text ---------------------------------------------------------------------------
 
 
-def decode(data: bytes) -> str:
-    """The text of a UTF-8 file (a byte-order mark is dropped), or a `CsvFileError` saying
-    what the file is instead."""
+def check_start(head: bytes) -> None:
+    """Raise a `CsvFileError` saying what the file is when its first bytes show it is not
+    UTF-8 text: a workbook, a PDF, UTF-16 or -32, or nothing at all."""
     for signature, kind in _SIGNATURES:
-        if data.startswith(signature):
-            kind = kind or _zip_kind(data)
+        if head.startswith(signature):
+            kind = kind or _zip_kind(head)
             raise CsvFileError(
                 [Problem(message=f"this is {kind}, not a CSV file: {SAVE_AS_CSV_UTF8}.")]
             )
     for bom, encoding in _BOMS:
-        if data.startswith(bom):
+        if head.startswith(bom):
             raise CsvFileError(
                 [
                     Problem(
@@ -106,10 +282,10 @@ def decode(data: bytes) -> str:
                     )
                 ]
             )
-    data = data.removeprefix(UTF8_BOM)
-    if not data.strip():
+    head = head.removeprefix(UTF8_BOM)
+    if not head.strip():
         raise CsvFileError([Problem(message="the file is empty.")])
-    if b"\x00" in data[:4096] and _looks_like_utf16(data[:4096]):
+    if b"\x00" in head and _looks_like_utf16(head):
         raise CsvFileError(
             [
                 Problem(
@@ -118,22 +294,6 @@ def decode(data: bytes) -> str:
                 )
             ]
         )
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise CsvFileError([_not_utf8(data, error)]) from None
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise CsvFileError(
-            [
-                Problem(
-                    line=line,
-                    message="the file contains a NUL byte, which no text file has: it is "
-                    f"binary, or damaged; {SAVE_AS_CSV_UTF8}.",
-                )
-            ]
-        )
-    return text
 
 
 def _zip_kind(data: bytes) -> str:
@@ -202,52 +362,6 @@ def _guess_encoding(data: bytes) -> str:
 # --- text to rows -------------------------------------------------------------------------------
 
 
-def parse(text: str, csv_format: CsvFormat) -> Table:
-    columns, what = csv_format.names, csv_format.what
-    delimiter = _delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    records = _records(reader, text, delimiter)
-    header_line, header = next(
-        ((line, cells) for line, cells in records if any(c.strip() for c in cells)),
-        (0, []),
-    )
-    if not header:
-        raise CsvFileError([Problem(message="the file is empty.")])
-    names = [_column_name(cell) for cell in header]
-    while names and not names[-1]:
-        names.pop()  # empty cells a spreadsheet leaves after the last column
-    problems = check_header(names, csv_format, header_line)
-    if problems:
-        raise CsvFileError(problems)
-    places = [(column, names.index(column)) for column in columns if column in names]
-    absent = dict.fromkeys((column for column in columns if column not in names), "")
-    width = len(names)
-    table = Table(columns=columns, rows=[])
-    for line, cells in records:
-        if not any(cell.strip() for cell in cells):
-            continue  # blank lines, and lines of empty cells a spreadsheet leaves, are skipped
-        if len(cells) > width and not any(cell.strip() for cell in cells[width:]):
-            cells = cells[:width]
-        if len(cells) != width:
-            table.problems.append(
-                Problem(
-                    line=line,
-                    message=f"{len(cells)} cells where the header has {width} columns; a "
-                    "comma too many or too few? (A cell holding a comma must be quoted.)",
-                )
-            )
-            continue
-        row = Row(line=line, cells={c: _clean(cells[at]) for c, at in places})
-        if absent:
-            row.cells.update(absent)
-        table.rows.append(row)
-    if not table.rows and not table.problems:
-        raise CsvFileError(
-            [Problem(message=f"the file has a header but no rows: no {what} to import.")]
-        )
-    return table
-
-
 def _clean(cell: str) -> str:
     cell = cell.strip()
     # The quote `neutralize` puts before a formula-like text goes; nothing else changes.
@@ -271,7 +385,7 @@ def _column_name(cell: str) -> str:
     return name_key(cell.strip().strip("\ufeff"))
 
 
-def _records(reader, text: str, delimiter: str):
+def _records(reader, table: StreamedTable):
     """(line where the record starts, cells) for every record, with unreadable quoting
     turned into a `CsvFileError` that names the line and column."""
     header: list[str] = []
@@ -282,7 +396,10 @@ def _records(reader, text: str, delimiter: str):
         except StopIteration:
             return
         except csv.Error as error:
-            raise CsvFileError([_quoting_problem(text, start, delimiter, header, error)]) from None
+            text = table.whole().removeprefix(UTF8_BOM).decode("utf-8")
+            raise CsvFileError(
+                [_quoting_problem(text, start, table.delimiter, header, error)]
+            ) from None
         if not header and any(cell.strip() for cell in cells):
             header = [_column_name(cell) for cell in cells]
         yield start, cells

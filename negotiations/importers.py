@@ -8,19 +8,22 @@ negotiations, countries and officials must exist: an unknown name is an error, n
 silently created row. The other formats are one model row per file row.
 """
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import F
+from django.utils import timezone
 
-from changes.bulk import CHANGED, record_history
+from changes.bulk import CHANGED, record_history, write_with_history
 from changes.bulk import CREATED as CREATED_ROW
-from csvport.bulk import chunks, update_rows, write_rows
-from csvport.importer import Importer, ModelImporter, changed_fields
+from csvport.bulk import chunks, update_rows
+from csvport.importer import Importer, ModelImporter
 from csvport.parsers import INVALID
 from csvport.plans import CREATED, UNCHANGED, UPDATED, Plan, Related, RowOutcome
 from csvport.problems import Problem
+from csvport.staging import Staging
 from csvport.wording import closest, did_you_mean
 from negotiations.csv_formats import (
     ISSUES,
@@ -87,38 +90,298 @@ def _shorten(text: str, length: int = 60) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
+# --- the positions import's staging tables and SQL ------------------------------------------
+
+# What a row of the file says, as the staging table holds it; `duplicate_key` is a digest
+# of the key cells as written (NULL when one is empty), `valid` false for a refused row.
+STAGE_COLUMNS = (
+    ("line", "integer"),
+    ("duplicate_key", "text"),
+    ("valid", "boolean"),
+    ("negotiation_id", "bigint"),
+    ("number", "integer"),
+    ("party_id", "bigint"),
+    ("speaker_id", "bigint"),
+    ("issue_slug", "text"),
+    ("stance", "text"),
+    ("target_rate_pct", "numeric"),
+    ("statement", "text"),
+    ("published_on", "date"),
+    ("source_key", "text"),
+    ("confidence", "text"),
+    ("version", "bigint"),
+)
+_NOTHING = (None,) * (len(STAGE_COLUMNS) - 3)
+# The rounds, issues and sources the file names, with their ids (NULL: to be created).
+ROUND_COLUMNS = (
+    ("negotiation_id", "bigint"),
+    ("number", "integer"),
+    ("round_id", "bigint"),
+    ("start_date", "date"),
+    ("last_day", "date"),
+)
+ISSUE_COLUMNS = (("negotiation_id", "bigint"), ("slug", "text"), ("issue_id", "bigint"))
+SOURCE_COLUMNS = (("source_key", "text"), ("url", "text"), ("source_id", "bigint"))
+CODES = {"c": CREATED, "u": UPDATED, "n": UNCHANGED}
+# The preview lists the first rows that change, and names this many new rounds, issues
+# and sources; the counts are of all of them.
+SHOWN_ROWS = 1000
+SHOWN_NAMES = 1000
+
+_JOINS = """
+    JOIN {rounds} r ON r.negotiation_id = s.negotiation_id AND r.number = s.number
+    JOIN {issues} i ON i.negotiation_id = s.negotiation_id AND i.slug = s.issue_slug
+    LEFT JOIN {sources} src ON src.source_key = s.source_key"""
+DUPLICATES_SQL = """
+SELECT line, first FROM (
+    SELECT line, MIN(line) OVER (PARTITION BY duplicate_key) AS first
+    FROM {stage} WHERE duplicate_key IS NOT NULL
+) AS d WHERE line > first ORDER BY line"""
+UNDATED_SQL = """
+SELECT s.line, s.number FROM {stage} s
+WHERE s.valid AND NOT EXISTS (
+    SELECT 1 FROM {rounds} r WHERE r.negotiation_id = s.negotiation_id AND r.number = s.number
+) ORDER BY s.line LIMIT %s"""
+# The flags follow POSITIONS.value_attnames: speaker, stance, target rate, source, date
+# stated, confidence. A source the import creates differs from any stored one.
+_FLAGS = "c_speaker, c_stance, c_target, c_source, c_stated, c_confidence"
+OUTCOMES_SQL = (
+    """
+SELECT line, position_id, stored_version, file_version,
+    CASE WHEN position_id IS NULL THEN 'c'
+        WHEN c_speaker OR c_stance OR c_target OR c_source OR c_stated OR c_confidence
+        THEN 'u' ELSE 'n' END AS outcome, """
+    + _FLAGS
+    + """
+FROM (
+    SELECT s.line, p.id AS position_id, p.version AS stored_version, s.version AS file_version,
+        p.speaker_id IS DISTINCT FROM s.speaker_id AS c_speaker,
+        p.stance <> s.stance AS c_stance,
+        p.target_rate_pct IS DISTINCT FROM s.target_rate_pct AS c_target,
+        (p.source_id IS DISTINCT FROM src.source_id
+            OR (s.source_key IS NOT NULL AND src.source_id IS NULL)) AS c_source,
+        p.stated_on IS DISTINCT FROM COALESCE(s.published_on, r.start_date) AS c_stated,
+        p.confidence <> s.confidence AS c_confidence
+    FROM {stage} s"""
+    + _JOINS
+    + """
+    LEFT JOIN {position} p ON p.round_id = r.round_id AND p.party_id = s.party_id
+        AND p.issue_id = i.issue_id AND p.statement = s.statement
+    WHERE s.valid
+) AS m"""
+)
+SHOWN_SQL = (
+    "SELECT o.line, o.outcome, "
+    + ", ".join(f"o.{flag}" for flag in _FLAGS.split(", "))
+    + """, s.party_id, s.issue_slug, s.number, s.stance, s.statement
+FROM {outcomes} o JOIN {stage} s ON s.line = o.line
+WHERE o.outcome <> 'n' ORDER BY o.line LIMIT %s"""
+)
+CONFLICTS_SQL = (
+    "SELECT line, position_id, stored_version, file_version, "
+    + _FLAGS
+    + """ FROM {outcomes}
+WHERE outcome = 'u' AND file_version IS NOT NULL AND file_version <> stored_version
+ORDER BY line LIMIT %s"""
+)
+_ATTENDING = """
+FROM {stage} s
+    JOIN {rounds} r ON r.negotiation_id = s.negotiation_id AND r.number = s.number
+WHERE s.valid AND s.speaker_id IS NOT NULL
+    AND (s.published_on IS NULL OR s.published_on BETWEEN r.start_date AND r.last_day)
+    AND NOT EXISTS (
+        SELECT 1 FROM {participant} t
+        WHERE t.talkround_id = r.round_id AND t.official_id = s.speaker_id
+    )"""
+ATTENDING_SQL = "SELECT DISTINCT s.negotiation_id, s.number, s.speaker_id" + _ATTENDING
+ATTEND_SQL = (
+    "INSERT INTO {participant} (talkround_id, official_id) "
+    "SELECT DISTINCT r.round_id, s.speaker_id" + _ATTENDING
+)
+FILL_ROUNDS_SQL = """
+UPDATE {rounds} SET round_id = (
+    SELECT t.id FROM {round} t
+    WHERE t.negotiation_id = {rounds}.negotiation_id AND t.number = {rounds}.number
+) WHERE round_id IS NULL"""
+FILL_SOURCES_SQL = """
+UPDATE {sources} SET source_id = (
+    -- url <> '': the condition of the unique index on URLs, which the lookup then uses.
+    SELECT t.id FROM {source} t WHERE t.url = {sources}.url AND t.url <> ''
+) WHERE source_id IS NULL AND url IS NOT NULL"""
+FILL_ISSUES_SQL = """
+UPDATE {issues} SET issue_id = (
+    SELECT t.id FROM {issue} t
+    WHERE t.negotiation_id = {issues}.negotiation_id AND t.slug = {issues}.slug
+) WHERE issue_id IS NULL"""
+INSERT_SQL = (
+    """
+INSERT INTO {position} (round_id, party_id, speaker_id, issue_id, stance, target_rate_pct,
+    statement, source_id, stated_on, confidence, version, updated_at)
+SELECT r.round_id, s.party_id, s.speaker_id, i.issue_id, s.stance, s.target_rate_pct,
+    s.statement, src.source_id, COALESCE(s.published_on, r.start_date), s.confidence, 1, %s
+FROM {outcomes} o JOIN {stage} s ON s.line = o.line"""
+    + _JOINS
+    + """
+WHERE o.outcome = 'c' ORDER BY s.line"""
+)
+UPDATE_SQL = (
+    """
+UPDATE {position} SET speaker_id = v.speaker_id, stance = v.stance,
+    target_rate_pct = v.target_rate_pct, source_id = v.source_id, stated_on = v.stated_on,
+    confidence = v.confidence, version = version + 1, updated_at = %s
+FROM (
+    SELECT o.position_id, s.speaker_id, s.stance, s.target_rate_pct, src.source_id,
+        COALESCE(s.published_on, r.start_date) AS stated_on, s.confidence
+    FROM {outcomes} o JOIN {stage} s ON s.line = o.line"""
+    + _JOINS
+    + """
+    WHERE o.outcome = 'u'
+) AS v WHERE {position}.id = v.position_id"""
+)
+UPDATED_WHERE = "id IN (SELECT position_id FROM {outcomes} WHERE outcome = 'u')"
+
+
+def _digest(cells: list[str]) -> str:
+    return hashlib.blake2b("\x1f".join(cells).encode(), digest_size=16).hexdigest()
+
+
+def _source_key(key) -> str:
+    """A source's key as the staging table holds it: its URL, or for a source without
+    one the publisher, title and date the row gives."""
+    if isinstance(key, str):
+        return "u " + key
+    publisher, title, said = key
+    return "p " + "\x1f".join((publisher, title, said.isoformat() if said else ""))
+
+
 class PositionImporter(CountryCells, Importer):
     """One row per stated position; the key is negotiation + round + party + issue +
-    statement. Rounds, issues and sources the rows name are created or updated with them."""
+    statement. Rounds, issues and sources the rows name are created or updated with them.
+
+    The file is read as a stream: each row is checked here as it is read (every rule
+    and message of the format), and what it says is written to a staging table
+    (`csvport.staging`); the rest is set-based SQL over that table: duplicates, rows
+    naming a new round without its date, matching the stored positions, what each row
+    changes, and the writes, history included. Only what the file names at most once
+    each (its negotiations' rounds and issues, its sources) is held in Python."""
 
     format = POSITIONS
+    streams = True
 
     def plan(self) -> Plan:
         self.load_lookups()
-        seen: dict = {}
-        read: list[_Position] = []
         # A round the file creates: its date, and the line that gave it first.
         self.round_dates: dict[tuple[int, int], tuple] = {}
         self.new_issue_lines: dict[tuple[int, str], int] = {}
-        for done, row in enumerate(self.table.rows, start=1):
-            key = tuple(
-                row.cells[name].upper() if name == "party" else row.cells[name]
-                for name in POSITIONS.key
+        self.used_rounds: set[tuple[int, int]] = set()
+        self.used_issues: set[tuple[int, str]] = set()
+        # Source key → [url or None, title, publisher, latest date], the first title and
+        # publisher the file gives.
+        self.cited: dict[str, list] = {}
+        stage = self.stage = Staging("positions", STAGE_COLUMNS)
+        with stage.writer() as write:
+            for done, row in enumerate(self.table.rows, start=1):
+                key = [
+                    row.cells[name].upper() if name == "party" else row.cells[name]
+                    for name in POSITIONS.key
+                ]
+                duplicate_key = _digest(key) if all(key) else None
+                position = self.read_row(row)
+                if position is None:
+                    write((row.line, duplicate_key, False, *_NOTHING))
+                else:
+                    write((row.line, duplicate_key, True, *self.staged(position)))
+                self.checked(done)
+        stage.index("line")
+        return self.plan_staged()
+
+    def staged(self, position: _Position) -> tuple:
+        """The row as the staging table holds it; its source noted once per file."""
+        values = position.values
+        source_key = None
+        if position.source_key is not None:
+            source_key = _source_key(position.source_key)
+            said = position.published_on
+            cited = self.cited.get(source_key)
+            if cited is None:
+                url = position.source_key if isinstance(position.source_key, str) else None
+                self.cited[source_key] = [
+                    url,
+                    position.source_key if url is None else None,
+                    position.source_title,
+                    position.source_publisher,
+                    said,
+                ]
+            else:
+                cited[2] = cited[2] or position.source_title
+                cited[3] = cited[3] or position.source_publisher
+                if said and (cited[4] is None or said > cited[4]):
+                    cited[4] = said
+        self.used_rounds.add(position.round_key)
+        self.used_issues.add(position.issue_key)
+        return (
+            position.negotiation.pk,
+            position.round_key[1],
+            position.party,
+            position.speaker,
+            position.issue_key[1],
+            values["stance"],
+            values["target_rate_pct"],
+            values["statement"],
+            values["stated_on"],
+            source_key,
+            values["confidence"],
+            None if position.version is INVALID else position.version,
+        )
+
+    def plan_staged(self) -> Plan:
+        stage = self.stage
+        new_rounds = {
+            key: TalkRound(
+                negotiation=self.negotiation_by_pk[key[0]],
+                number=key[1],
+                start_date=self.round_dates[key][0],
             )
-            duplicate = all(key) and self.duplicate(row, key, seen)
-            position = self.read_row(row)
-            if position is not None and not duplicate:
-                read.append(position)
-            self.checked(done)
-        read = [position for position in read if self.has_round(position)]
-        rounds, issues = self.rounds_and_issues(read)
-        sources, changed_sources = self.sources(read)
-        outcomes, creates, updates = self.outcomes(read, rounds, issues, sources)
-        new_rounds = [r for r in rounds.values() if r.pk is None]
-        new_issues = [i for i in issues.values() if i.pk is None]
-        new_sources = [s for s in sources.values() if s.pk is None]
-        attending = self.new_participants(read, rounds)
+            for key in sorted(self.used_rounds)
+            if key not in self.rounds and key in self.round_dates
+        }
+        rounds = {**self.rounds, **new_rounds}
+        issues = dict(self.issues)
+        for key in sorted(self.used_issues):
+            if key not in issues:
+                negotiation = self.negotiation_by_pk[key[0]]
+                chosen = self.options.get("issue_names", {}).get(
+                    issue_option(negotiation.slug, key[1]), ""
+                )
+                issues[key] = Issue(
+                    negotiation=negotiation,
+                    slug=key[1],
+                    name=" ".join(chosen.split())[:ISSUE_NAME_LENGTH] or humanize(key[1]),
+                )
+        sources, changed_sources = self.sources()
+        self.rounds_table = Staging("rounds", ROUND_COLUMNS)
+        self.rounds_table.load(
+            (key[0], key[1], r.pk, r.start_date, r.end_date or r.start_date)
+            for key, r in rounds.items()
+        )
+        self.issues_table = Staging("issues", ISSUE_COLUMNS)
+        self.issues_table.load((key[0], key[1], i.pk) for key, i in issues.items())
+        self.sources_table = Staging("sources", SOURCE_COLUMNS)
+        self.sources_table.load((key, s.url or None, s.pk) for key, s in sources.items())
+        self.sources_table.index("source_key")
+        for table in (self.rounds_table, self.issues_table):
+            table.analyze()
+        names = {"stage": stage.name, **self.table_names()}
+        self.note_staged_problems(names)
+        outcomes = self.outcomes_table(names)
+        names["outcomes"] = outcomes.name
+        rows, totals = self.shown_outcomes(names)
+        self.check_versions(names)
+        attending = self.new_participants(names, rounds)
         grown_rounds = [rounds[key] for key in attending if rounds[key].pk is not None]
+        new_sources = [s for s in sources.values() if s.pk is None]
+        new_issues = [i for i in issues.values() if i.pk is None]
+        new_round_list = list(new_rounds.values())
 
         def write(progress):
             Source.objects.bulk_create(new_sources)
@@ -131,84 +394,199 @@ class PositionImporter(CountryCells, Importer):
                 ],
             )
             record_history(Source, [s.pk for s in changed_sources], history_type=CHANGED)
-            TalkRound.objects.bulk_create(new_rounds)
+            TalkRound.objects.bulk_create(new_round_list)
             Issue.objects.bulk_create(new_issues)
             record_history(Issue, new_issues, history_type=CREATED_ROW)
-            write_rows(
-                StatedPosition,
-                [_with_ids(values) for values in creates],
-                [(pk, _with_ids(values)) for pk, values in updates],
-                progress,
-            )
+            self.fill_ids(names, sources)
+            self.write_positions(names, totals, progress)
             # Speakers attended their round; an open form of the round is stale now.
-            through = TalkRound.participants.through
-            through.objects.bulk_create(
-                [
-                    through(talkround_id=rounds[key].pk, official_id=official)
-                    for key, officials in attending.items()
-                    for official in officials
-                ]
-            )
+            with connection.cursor() as cursor:
+                cursor.execute(ATTEND_SQL.format(**names))
             grown = [r.pk for r in grown_rounds]
             TalkRound.objects.filter(pk__in=grown).update(version=F("version") + 1)
-            record_history(TalkRound, [r.pk for r in new_rounds], history_type=CREATED_ROW)
+            record_history(TalkRound, [r.pk for r in new_round_list], history_type=CREATED_ROW)
             record_history(TalkRound, grown, history_type=CHANGED)
+            for table in (self.stage, self.rounds_table, self.issues_table, self.sources_table):
+                table.drop()
+            outcomes.drop()
 
         related = [
             Related(
                 TalkRound,
-                created=len(new_rounds),
+                created=len(new_round_list),
                 updated=len(grown_rounds),
                 created_names=[
                     self.round_name(r, attending.get((r.negotiation.pk, r.number)))
-                    for r in new_rounds
+                    for r in new_round_list[:SHOWN_NAMES]
                 ],
                 updated_names=[
                     self.round_name(r, attending[(r.negotiation_id, r.number)])
-                    for r in grown_rounds
+                    for r in grown_rounds[:SHOWN_NAMES]
                 ],
             ),
             Related(
                 Issue,
                 created=len(new_issues),
                 created_names=[
-                    f"“{i.name}” ({i.slug}) of {i.negotiation.slug}" for i in new_issues
+                    f"“{i.name}” ({i.slug}) of {i.negotiation.slug}"
+                    for i in new_issues[:SHOWN_NAMES]
                 ],
                 editable_names=[
-                    (issue_option(i.negotiation.slug, i.slug), i.name) for i in new_issues
+                    (issue_option(i.negotiation.slug, i.slug), i.name)
+                    for i in new_issues[:SHOWN_NAMES]
                 ],
             ),
             Related(
                 Source,
                 created=len(new_sources),
                 updated=len(changed_sources),
-                created_names=[self.source_name(s) for s in new_sources],
-                updated_names=[self.source_name(s) for s in changed_sources],
+                created_names=[self.source_name(s) for s in new_sources[:SHOWN_NAMES]],
+                updated_names=[self.source_name(s) for s in changed_sources[:SHOWN_NAMES]],
             ),
         ]
-        return self.finish(outcomes, related, write)
+        return self.finish(rows, related, write, totals=totals)
 
-    def new_participants(self, read, rounds) -> dict:
+    def table_names(self) -> dict:
+        return {
+            "rounds": self.rounds_table.name,
+            "issues": self.issues_table.name,
+            "sources": self.sources_table.name,
+            "position": StatedPosition._meta.db_table,
+            "round": TalkRound._meta.db_table,
+            "issue": Issue._meta.db_table,
+            "source": Source._meta.db_table,
+            "participant": TalkRound.participants.through._meta.db_table,
+        }
+
+    def note_staged_problems(self, names: dict) -> None:
+        """The problems only the whole file shows: a row repeating an earlier one, and a
+        row of a new round that no row of the file dates."""
+        with connection.cursor() as cursor:
+            cursor.execute(DUPLICATES_SQL.format(**names) + " LIMIT %s", [self.room_for_problems()])
+            duplicates = cursor.fetchall()
+            if duplicates:
+                # Only the first of the lines is planned, as when there is no other.
+                cursor.execute(
+                    f"UPDATE {names['stage']} SET valid = FALSE WHERE line IN (SELECT line FROM ("
+                    + DUPLICATES_SQL.format(**names)
+                    + ") AS later)"
+                )
+            for line, first in duplicates:
+                self.problems.append(
+                    Problem(
+                        line=line,
+                        message=f"the same {self.format.noun} as line {first}; remove one of "
+                        "the two lines.",
+                    )
+                )
+            cursor.execute(UNDATED_SQL.format(**names), [self.room_for_problems()])
+            for line, number in cursor.fetchall():
+                self.problems.append(
+                    Problem(
+                        line=line,
+                        column="round_date",
+                        message=f"round {number} does not exist and the row gives no "
+                        "round_date; give the date of the round to create it.",
+                    )
+                )
+
+    def outcomes_table(self, names: dict) -> Staging:
+        """Each valid row's outcome (created, updated, unchanged), the stored position it
+        matches and which of its values change: one pass over the staging table."""
+        outcomes = Staging("outcomes", (), create=False)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {outcomes.name} AS " + OUTCOMES_SQL.format(**names)
+            )
+        outcomes.index("line")
+        return outcomes
+
+    def shown_outcomes(self, names: dict):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT outcome, COUNT(*) FROM {names['outcomes']} GROUP BY outcome")
+            found = dict(cursor.fetchall())
+            totals = {outcome: found.get(code, 0) for code, outcome in CODES.items()}
+            cursor.execute(SHOWN_SQL.format(**names), [SHOWN_ROWS])
+            rows = []
+            for line, code, *rest in cursor.fetchall():
+                flags, (party, slug, number, stance, statement) = rest[:6], rest[6:]
+                changed = tuple(
+                    POSITIONS.attnames[name]
+                    for name, flag in zip(POSITIONS.value_attnames, flags, strict=True)
+                    if flag
+                )
+                label = (
+                    f"{self.code_of[party]} on {slug}, round {number}: {stance} – "
+                    f"{_shorten(statement)}"
+                )
+                outcome = CODES[code]
+                rows.append(RowOutcome(line, outcome, label, changed if outcome == UPDATED else ()))
+        return rows, totals
+
+    def check_versions(self, names: dict) -> None:
+        """Rows that would overwrite a position changed since their file's export."""
+        with connection.cursor() as cursor:
+            cursor.execute(CONFLICTS_SQL.format(**names), [self.room_for_problems()])
+            for line, pk, stored, seen, *flags in cursor.fetchall():
+                changed = tuple(
+                    POSITIONS.attnames[name]
+                    for name, flag in zip(POSITIONS.value_attnames, flags, strict=True)
+                    if flag
+                )
+                self.check_version(line, pk, stored, seen, changed)
+
+    def fill_ids(self, names: dict, sources: dict) -> None:
+        """The new rounds', issues' and sources' ids, into the lookup tables."""
+        with connection.cursor() as cursor:
+            cursor.execute(FILL_ROUNDS_SQL.format(**names))
+            cursor.execute(FILL_ISSUES_SQL.format(**names))
+            cursor.execute(FILL_SOURCES_SQL.format(**names))
+            # Sources without a URL (a print edition): a few, found by key.
+            cursor.executemany(
+                f"UPDATE {names['sources']} SET source_id = %s WHERE source_key = %s",
+                [
+                    (s.pk, key)
+                    for key, s in sources.items()
+                    if key not in self.known_sources and not s.url
+                ],
+            )
+
+    def write_positions(self, names: dict, totals: dict, progress) -> None:
+        now = timezone.now()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {names['position']}")
+            (before,) = cursor.fetchone()
+        write_with_history(
+            StatedPosition,
+            INSERT_SQL.format(**names),
+            [now],
+            history_type=CREATED_ROW,
+            written_where="id > %s",
+            where_params=[before],
+        )
+        if progress:
+            progress("written", totals[CREATED], totals[CREATED] + totals[UPDATED])
+        write_with_history(
+            StatedPosition,
+            UPDATE_SQL.format(**names),
+            [now],
+            history_type=CHANGED,
+            written_where=UPDATED_WHERE.format(**names),
+        )
+        if progress:
+            done = totals[CREATED] + totals[UPDATED]
+            progress("written", done, done)
+
+    def new_participants(self, names: dict, rounds: dict) -> dict:
         """The speakers each round gains as a participant, by round key: those whose
         statement is dated within the round's days, or not dated (a statement made
         between two rounds belongs to the earlier one, without its speaker attending)."""
         attending: dict = defaultdict(set)
-        for position in read:
-            round_ = rounds[position.round_key]
-            said = position.published_on
-            last_day = round_.end_date or round_.start_date
-            if position.speaker is not None and (not said or round_.start_date <= said <= last_day):
-                attending[position.round_key].add(position.speaker)
-        known = set(
-            TalkRound.participants.through.objects.filter(
-                talkround__in=[rounds[key].pk for key in attending if rounds[key].pk]
-            ).values_list("talkround_id", "official_id")
-        )
-        return {
-            key: new
-            for key, officials in attending.items()
-            if (new := {o for o in officials if (rounds[key].pk, o) not in known})
-        }
+        with connection.cursor() as cursor:
+            cursor.execute(ATTENDING_SQL.format(**names))
+            for negotiation, number, official in cursor.fetchall():
+                attending[(negotiation, number)].add(official)
+        return dict(attending)
 
     def round_name(self, round_, officials) -> str:
         names = sorted(self.official_names[o] for o in officials or ())
@@ -225,31 +603,28 @@ class PositionImporter(CountryCells, Importer):
         self.codes = self.countries()
         self.code_of = {pk: code for code, pk in self.codes.items()}
         self.negotiations = {n.slug: n for n in Negotiation.objects.with_parties()}
-        slugs = {row.cells["negotiation"] for row in self.table.rows}
-        wanted = [n.pk for slug, n in self.negotiations.items() if slug in slugs]
-        self.rounds = {
-            (r.negotiation_id, r.number): r
-            for r in TalkRound.objects.filter(negotiation__in=wanted)
-        }
-        self.issues = {
-            (i.negotiation_id, i.slug): i for i in Issue.objects.filter(negotiation__in=wanted)
-        }
+        self.negotiation_by_pk = {n.pk: n for n in self.negotiations.values()}
+        # The rounds and issues of a negotiation, read when a row first names it.
+        self.loaded: set[int] = set()
+        self.rounds: dict[tuple[int, int], TalkRound] = {}
+        self.issues: dict[tuple[int, str], Issue] = {}
+        self.issue_slugs: dict[int, list[str]] = defaultdict(list)
         self.officials: dict[str, list[Official]] = defaultdict(list)
         self.official_names: dict[int, str] = {}
         for official in Official.objects.select_related("country"):
             self.officials[official_key(official.name)].append(official)
             self.official_names[official.pk] = official.name
-        keys, fields = POSITIONS.key_attnames, POSITIONS.value_attnames
-        positions = StatedPosition.objects.filter(round__negotiation__in=wanted)
-        # key -> (pk, values, version)
-        self.existing = {
-            row[2 : len(keys) + 2]: (
-                row[0],
-                dict(zip(fields, row[len(keys) + 2 :], strict=True)),
-                row[1],
-            )
-            for row in positions.values_list("pk", "version", *keys, *fields)
-        }
+        self.all_official_names = sorted(self.official_names.values())
+
+    def load_negotiation(self, negotiation: Negotiation) -> None:
+        if negotiation.pk in self.loaded:
+            return
+        self.loaded.add(negotiation.pk)
+        for r in TalkRound.objects.filter(negotiation=negotiation):
+            self.rounds[(r.negotiation_id, r.number)] = r
+        for i in Issue.objects.filter(negotiation=negotiation).order_by("slug"):
+            self.issues[(i.negotiation_id, i.slug)] = i
+            self.issue_slugs[negotiation.pk].append(i.slug)
 
     # --- one row --------------------------------------------------------------------------------
 
@@ -295,7 +670,9 @@ class PositionImporter(CountryCells, Importer):
                 "(a new negotiation is added in the admin first).",
             )
             return INVALID
-        return self.negotiations[slug]
+        negotiation = self.negotiations[slug]
+        self.load_negotiation(negotiation)
+        return negotiation
 
     def round_key(self, row, negotiation, number, round_date):
         """The round's key; a round that does not exist is created with the row's date."""
@@ -322,20 +699,6 @@ class PositionImporter(CountryCells, Importer):
                 )
                 return None
         return key
-
-    def has_round(self, position: _Position) -> bool:
-        """Rows of a new round need its date, given by this row or another of the file."""
-        if position.round_key in self.rounds or position.round_key in self.round_dates:
-            return True
-        self.problems.append(
-            Problem(
-                line=position.line,
-                column="round_date",
-                message=f"round {position.round_key[1]} does not exist and the row gives no "
-                "round_date; give the date of the round to create it.",
-            )
-        )
-        return False
 
     def party(self, row, negotiation):
         code = row.cells["party"].upper()
@@ -379,8 +742,7 @@ class PositionImporter(CountryCells, Importer):
                 f"{officials[0].name} speaks for {officials[0].country.code}, not for {code}.",
             )
         else:
-            names = [o.name for group in self.officials.values() for o in group]
-            match = closest(name, names)
+            match = closest(name, self.all_official_names)
             self.error(
                 row,
                 "speaker",
@@ -428,7 +790,7 @@ class PositionImporter(CountryCells, Importer):
         return slug
 
     def known_issues(self, negotiation) -> list[str]:
-        return [slug for pk, slug in self.issues if pk == negotiation.pk]
+        return self.issue_slugs[negotiation.pk]
 
     def source(self, row, published_on):
         url = self.parse(row, "source_url")
@@ -454,113 +816,43 @@ class PositionImporter(CountryCells, Importer):
 
     # --- the plan -------------------------------------------------------------------------------
 
-    def rounds_and_issues(self, read: list[_Position]):
-        rounds, issues = dict(self.rounds), dict(self.issues)
-        for position in read:
-            if position.round_key not in rounds:
-                number = position.round_key[1]
-                rounds[position.round_key] = TalkRound(
-                    negotiation=position.negotiation,
-                    number=number,
-                    start_date=self.round_dates[position.round_key][0],
-                )
-            if position.issue_key not in issues:
-                slug = position.issue_key[1]
-                chosen = self.options.get("issue_names", {}).get(
-                    issue_option(position.negotiation.slug, slug), ""
-                )
-                issues[position.issue_key] = Issue(
-                    negotiation=position.negotiation,
-                    slug=slug,
-                    name=" ".join(chosen.split())[:ISSUE_NAME_LENGTH] or humanize(slug),
-                )
-        return rounds, issues
-
-    def sources(self, read: list[_Position]):
-        """The sources the rows cite, found by URL or created; the title and publisher are
-        the first the file gives, the date the latest."""
-        cited: dict = {}
-        rows_of: dict = defaultdict(list)
-        for position in read:
-            if position.source_key is not None:
-                rows_of[position.source_key].append(position)
-        urls = [key for key in rows_of if isinstance(key, str)]
+    def sources(self):
+        """The sources the rows cite, by staging key, found by URL or created; the title
+        and publisher are the first the file gives, the date the latest."""
+        cited = self.cited
+        urls = [found[0] for found in cited.values() if found[0] is not None]
         known = {}
         for batch in chunks(urls, 5000):
-            known.update({s.url: s for s in Source.objects.filter(url__in=batch)})
-        unlinked = [key for key in rows_of if not isinstance(key, str)]
-        if unlinked:
-            publishers = {publisher for publisher, _, _ in unlinked}
-            for source in Source.objects.filter(url="", publisher__in=publishers).order_by("pk"):
-                known.setdefault((source.publisher, source.title, source.published_on), source)
-        changed_sources = []
-        for key, positions in rows_of.items():
+            known.update({_source_key(s.url): s for s in Source.objects.filter(url__in=batch)})
+        publishers = {found[1][0] for found in cited.values() if found[0] is None}
+        if publishers:
+            unlinked = Source.objects.filter(url="", publisher__in=publishers).order_by("pk")
+            for source in unlinked:
+                key = _source_key((source.publisher, source.title, source.published_on))
+                known.setdefault(key, source)
+        self.known_sources = set(known)
+        sources, changed_sources = {}, []
+        for key, (url, unlinked, title, publisher, said) in cited.items():
             source = known.get(key)
-            fields = self.source_fields(key, positions)
+            if url is None:
+                publisher, title, said = unlinked
+                fields = {"title": title, "publisher": publisher, "published_on": said}
+            else:
+                fields = {"publisher": publisher}
+                if title:
+                    fields["title"] = title  # an empty title does not erase a known one
+                if said:
+                    fields["published_on"] = said
             if source is None:
-                source = Source(url=key if isinstance(key, str) else "", **fields)
+                source = Source(url=url or "", **fields)
             else:
                 changed = [name for name, value in fields.items() if getattr(source, name) != value]
                 for name in changed:
                     setattr(source, name, fields[name])
                 if changed:
                     changed_sources.append(source)
-            cited[key] = source
-        return cited, changed_sources
-
-    def source_fields(self, key, positions: list[_Position]) -> dict:
-        if not isinstance(key, str):
-            publisher, title, published_on = key
-            return {"title": title, "publisher": publisher, "published_on": published_on}
-        title = next((p.source_title for p in positions if p.source_title), "")
-        publisher = next(p.source_publisher for p in positions if p.source_publisher)
-        dates = [p.published_on for p in positions if p.published_on]
-        fields = {"publisher": publisher}
-        if title:
-            fields["title"] = title  # an empty title does not erase a known one
-        if dates:
-            fields["published_on"] = max(dates)
-        return fields
-
-    def outcomes(self, read, rounds, issues, sources):
-        outcomes, creates, updates = [], [], []
-        key_fields = POSITIONS.key_attnames
-        for position in read:
-            round_ = rounds[position.round_key]
-            issue = issues[position.issue_key]
-            source = sources.get(position.source_key) if position.source_key else None
-            values = {
-                **position.values,
-                "round_id": round_,
-                "party_id": position.party,
-                "issue_id": issue,
-                "speaker_id": position.speaker,
-                "source_id": source,
-                "stated_on": position.published_on or round_.start_date,
-            }
-            label = (
-                f"{self.code_of[position.party]} on {position.issue_key[1]}, round "
-                f"{round_.number}: {values['stance']} – {_shorten(values['statement'])}"
-            )
-            key = tuple(_with_ids({name: values[name] for name in key_fields}).values())
-            found = self.existing.get(key) if round_.pk and issue.pk else None
-            if found is None:
-                creates.append(values)
-                outcomes.append(RowOutcome(position.line, CREATED, label))
-                continue
-            pk, old, stored_version = found
-            # A source about to be created has no pk yet: it differs from any stored one.
-            compared = {name: values[name] for name in old}
-            compared["source_id"] = source.pk or source if source else None
-            changed = changed_fields(old, compared)
-            if changed:
-                updates.append((pk, {name: values[name] for name in old}))
-                columns = tuple(POSITIONS.attnames[name] for name in changed)
-                self.check_version(position.line, pk, stored_version, position.version, columns)
-                outcomes.append(RowOutcome(position.line, UPDATED, label, columns))
-            else:
-                outcomes.append(RowOutcome(position.line, UNCHANGED, label))
-        return outcomes, creates, updates
+            sources[key] = source
+        return sources, changed_sources
 
 
 class NegotiationImporter(CountryCells, ModelImporter):

@@ -7,6 +7,7 @@ party: …`), then writes everything in one transaction, or nothing: a refused f
 with status 1. Progress goes to stderr, so the preview can be piped or diffed.
 """
 
+import contextlib
 import getpass
 import time
 from pathlib import Path
@@ -55,17 +56,23 @@ class Command(BaseCommand):
         importer = KINDS[kind]
         account = self.account(user)
         path = Path(file)
+        self.started, self.reported = time.monotonic(), {}
         try:
             size = path.stat().st_size
             problem = size_problem(size, COMMAND_MAX_BYTES, TOO_LARGE_HINT)
-            data = b"" if problem else path.read_bytes()
+            # Read as a stream: a file of a million rows is never held whole.
+            opened = contextlib.nullcontext() if problem else path.open("rb")
         except OSError as error:
             raise CommandError(f"cannot read {file}: {error.strerror}.") from None
-        self.started, self.reported = time.monotonic(), {}
-        if problem:
-            plan = Plan(what=importer.format.what, noun=importer.format.noun, problems=[problem])
-        else:
-            plan = plan_file(importer, data, max_bytes=COMMAND_MAX_BYTES, progress=self.progress)
+        with opened as stream:
+            if problem:
+                plan = Plan(
+                    what=importer.format.what, noun=importer.format.noun, problems=[problem]
+                )
+            else:
+                plan = plan_file(
+                    importer, stream, max_bytes=COMMAND_MAX_BYTES, progress=self.progress
+                )
         self.print_preview(path.name, plan)
         if plan.refused:
             raise CommandError(self.refusal(path.name, plan))
@@ -94,7 +101,7 @@ class Command(BaseCommand):
 
     def print_preview(self, name: str, plan: Plan) -> None:
         related = plan.related_summary()
-        self.stdout.write(f"{name}: {plural(len(plan.rows), 'valid row')}.")
+        self.stdout.write(f"{name}: {plural(plan.valid_rows, 'valid row')}.")
         self.stdout.write(plan.summary() + (f"; {related}." if related else "."))
         for note in plan.notes:
             self.stdout.write(f"note: {note}")
@@ -109,6 +116,11 @@ class Command(BaseCommand):
             )
             for problem in plan.problems:
                 self.stdout.write(str(problem))
+            if plan.more_problems:
+                self.stdout.write(
+                    f"… and more: the file was read no further after {len(plan.problems):,} "
+                    "problems (CSV_IMPORT_MAX_PROBLEMS)."
+                )
 
     @staticmethod
     def refusal(name: str, plan: Plan) -> str:
