@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "template_partials",
     "import_export",
     "simple_history",
+    # Background tasks (Django's tasks API, backported) and their database backend.
+    "django_tasks",
+    "django_tasks_db",
     # Change sets and version checks; knows neither app.
     "changes",
     # Only for its template (the admin's CSV import page): csvport has no models.
@@ -220,6 +223,21 @@ CSV_IMPORT_COMMAND_MAX_MB = env_int("CSV_IMPORT_COMMAND_MAX_MB", 1024)
 CSV_IMPORT_MAX_ROWS = env_int("CSV_IMPORT_MAX_ROWS", 5_000_000)
 CSV_IMPORT_MAX_PROBLEMS = env_int("CSV_IMPORT_MAX_PROBLEMS", 10_000)
 CSV_IMPORT_MAX_SUGGESTIONS = env_int("CSV_IMPORT_MAX_SUGGESTIONS", 200)
+# An admin upload with more rows than this is applied by a background task (csvport/
+# background.py), not within the request.
+CSV_IMPORT_BACKGROUND_ROWS = env_int("CSV_IMPORT_BACKGROUND_ROWS", 2_000)
+
+# Background tasks: Django's tasks API through the django-tasks backport. The default
+# backend keeps the queue in the database (`manage.py db_worker` runs it; `make run`
+# starts one); TASKS_BACKEND names another (a distributed queue's, such as
+# django_tasks_rq.RQBackend, or django_tasks.backends.immediate.ImmediateBackend to run
+# each task within the request) without a change of code.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND") or "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 LOGGING = {
     "version": 1,

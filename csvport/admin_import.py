@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,7 @@ from import_export.results import Result, RowResult
 
 from changes.models import ChangeKind
 from changes.scope import change_set
+from csvport import background
 from csvport.formats import Column
 from csvport.importer import plan_file
 from csvport.plans import CREATED, UNCHANGED, UPDATED, ImportRefused, Plan
@@ -225,6 +227,11 @@ class CsvImportAdmin(ImportMixin):
         prefix = f"{self.model._meta.app_label}_{self.model._meta.model_name}"
         return [
             path(
+                "import/progress/<str:result_id>/",
+                self.admin_site.admin_view(self.import_progress),
+                name=f"{prefix}_import_progress",
+            ),
+            path(
                 "import/template.csv",
                 self.admin_site.admin_view(self.template_csv),
                 name=f"{prefix}_import_template",
@@ -284,6 +291,63 @@ class CsvImportAdmin(ImportMixin):
             if name:
                 self.get_tmp_storage_class()(name=name).remove()
         return response
+
+    def process_import(self, request, **kwargs):
+        """The confirmation: a file too large to apply within the request goes to a
+        background task (`csvport.background`), and the editor to its progress page."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        confirm_form = self.create_confirm_form(request)
+        if not confirm_form.is_valid():
+            return super().process_import(request, **kwargs)
+        upload = confirm_form.cleaned_data["import_file_name"]
+        data = self.get_tmp_storage_class()(name=upload).read()
+        if data is None or not background.goes_to_background(data):
+            return super().process_import(request, **kwargs)
+        options = self.get_import_data_kwargs(request=request, form=confirm_form).get("options")
+        opts = self.model._meta
+        queued = background.import_upload.enqueue(
+            importer=f"{self.csv_importer.__module__}.{self.csv_importer.__qualname__}",
+            upload=upload,
+            file_name=confirm_form.cleaned_data.get("original_file_name") or "the file",
+            user_id=request.user.pk,
+            options=options or {},
+            model=f"{opts.app_label}.{opts.model_name}",
+            too_large_hint=TOO_LARGE_HINT,
+        )
+        if queued.is_finished:
+            # A backend that runs tasks at once (ImmediateBackend): the result is here.
+            return self.progress_response(request, background.describe(queued))
+        prefix = f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}"
+        return HttpResponseRedirect(reverse(f"{prefix}_import_progress", args=[queued.id]))
+
+    def import_progress(self, request, result_id):
+        """A background import's progress bar (HTMX polls it), then its result."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        found = background.state(result_id)
+        if found is None or (found["user_id"] != request.user.pk and not request.user.is_superuser):
+            raise Http404("No such import.")
+        return self.progress_response(request, found)
+
+    def progress_response(self, request, found: dict):
+        opts = self.model._meta
+        prefix = f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}"
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Importing {found['file_name']}",
+            "opts": opts,
+            "job": found,
+            "what": self.csv_importer.format.what,
+            "progress_url": reverse(f"{prefix}_import_progress", args=[found["id"]]),
+            "import_url": reverse(f"{prefix}_import"),
+            "changelist_url": reverse(f"{prefix}_changelist"),
+        }
+        request.current_app = self.admin_site.name
+        template = "admin/csv_import/progress.html"
+        if request.htmx:
+            template += "#import-progress"
+        return TemplateResponse(request, template, context)
 
     def process_result(self, result, request):
         if result.has_errors():
