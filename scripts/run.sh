@@ -26,7 +26,14 @@ cat <<MSG
 
   Editor login: create one (a staff user in the Editors group; asks for a password) with
     $PY manage.py create_editor <username>
-  Stop the server with Ctrl-C; \`make run\` again keeps the data.
+  Stop the server (and the import worker) with Ctrl-C; \`make run\` again keeps the data.
 
 MSG
-exec "$PY" manage.py runserver "127.0.0.1:$PORT"
+# The worker that runs background tasks (large CSV imports from the admin: README,
+# "Importing CSV"), stopped with the server.
+"$PY" manage.py db_worker --no-reload &
+WORKER=$!
+trap 'kill "$WORKER" 2>/dev/null; wait "$WORKER" 2>/dev/null' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+"$PY" manage.py runserver "127.0.0.1:$PORT"

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.management import call_command
 from playwright.sync_api import Browser, Page, expect
 
 from negotiations.models import Negotiation, StatedPosition, TalkRound
@@ -307,3 +308,50 @@ def test_the_import_page_and_its_format_fit_a_laptop_and_a_phone(
     expect(page.locator("table.csv-format")).to_contain_text("source_url")
     page.screenshot(path=artifacts / f"import-{width}.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_a_large_import_runs_in_the_background_with_a_progress_bar(
+    page: Page, site, tmp_path, settings, monkeypatch, artifacts
+):
+    settings.CSV_IMPORT_BACKGROUND_ROWS = 5  # a few thousand by default
+    make_editor("hana")
+    log_in(page, site, "hana")
+    path = tmp_path / "round-12.csv"
+    path.write_text(
+        "negotiation,round,round_date,party,speaker,issue,stance,target_rate_pct,statement,"
+        "source_url,source_title,source_publisher,published_on,confidence\n"
+        + "".join(
+            f"japan-us-2025,12,2025-11-01,JPN,,autos,demand,,Statement {n}.,,,,,reported\n"
+            for n in range(12)
+        )
+    )
+    page.set_viewport_size(LAPTOP)
+    page.goto(f"{site}/admin/negotiations/statedposition/import/")
+    page.set_input_files("input[type=file]", str(path))
+    page.get_by_role("button", name="Preview the import").click()
+    expect(page.locator(".csv-import-summary")).to_contain_text("12 positions to create")
+    page.get_by_role("button", name="Confirm import").click()
+
+    # The request only queued it: a progress bar, waiting for the worker.
+    expect(page.locator(".csv-import-stage")).to_contain_text("Waiting for a worker")
+    expect(page.locator("progress.csv-import-bar")).to_be_visible()
+    progress_url = page.url
+    page.screenshot(path=artifacts / "import-progress-waiting.png")
+    assert not TalkRound.objects.filter(negotiation__slug="japan-us-2025", number=12).exists()
+
+    # The worker (`manage.py db_worker`, which `make run` starts) runs it; the page, polling,
+    # shows the result without a reload.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    expect(page.locator(".csv-import-outcome")).to_contain_text(
+        "Imported round-12.csv: 12 positions created, 0 updated, 0 unchanged; also 1 round created."
+    )
+    assert page.url == progress_url
+    assert (
+        StatedPosition.objects.filter(round__number=12, statement__startswith="Statement").count()
+        == 12
+    )
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=artifacts / "import-progress-done-phone.png", full_page=True)
