@@ -228,6 +228,8 @@ CSV_IMPORT_COMMAND_MAX_MB = env_int("CSV_IMPORT_COMMAND_MAX_MB", 1024)
 CSV_IMPORT_MAX_ROWS = env_int("CSV_IMPORT_MAX_ROWS", 5_000_000)
 CSV_IMPORT_MAX_PROBLEMS = env_int("CSV_IMPORT_MAX_PROBLEMS", 10_000)
 CSV_IMPORT_MAX_SUGGESTIONS = env_int("CSV_IMPORT_MAX_SUGGESTIONS", 200)
+# An upload waits this long for its confirmation; `manage.py clearsessions` removes it after.
+CSV_IMPORT_PREVIEW_MINUTES = env_int("CSV_IMPORT_PREVIEW_MINUTES", 60)
 # An admin upload with more rows than this is applied by a background task (csvport/
 # background.py), not within the request.
 CSV_IMPORT_BACKGROUND_ROWS = env_int("CSV_IMPORT_BACKGROUND_ROWS", 2_000)

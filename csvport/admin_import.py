@@ -12,6 +12,7 @@ confirm form, permissions, the admin log and the Import button on the change lis
 from operator import itemgetter
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -35,7 +36,7 @@ from csvport.importer import plan_file
 from csvport.plans import CREATED, UNCHANGED, UPDATED, ImportRefused, Plan
 from csvport.problems import Problem
 from csvport.reading import ADMIN_MAX_BYTES, MB, size_problem
-from csvport.session_storage import SessionFileStorage
+from csvport.session_storage import SessionFileStorage, expired_message
 from csvport.writing import csv_lines, csv_response
 
 TOO_LARGE_HINT = (
@@ -124,22 +125,19 @@ class ImporterResource(Resource):
             plan = Plan(
                 what=self.importer.format.what,
                 noun=self.importer.format.noun,
-                problems=[
-                    Problem(
-                        message="the uploaded file is no longer kept (a preview lasts a day); "
-                        "upload it again."
-                    )
-                ],
+                problems=[Problem(message=expired_message())],
             )
         else:
             plan = plan_file(
                 self.importer,
                 dataset.data,
                 max_bytes=ADMIN_MAX_BYTES,
+                max_rows=settings.CSV_IMPORT_ADMIN_MAX_ROWS,
                 too_large_hint=TOO_LARGE_HINT,
                 options=kwargs.get("options"),
             )
         file_name = kwargs.get("file_name", "") or "the file"
+        in_background = dataset.data is not None and background.goes_to_background(dataset.data)
         if not dry_run and not plan.refused:
             try:
                 with change_set(
@@ -149,7 +147,9 @@ class ImporterResource(Resource):
                     scope.summary = plan.outcome(file_name)
             except ImportRefused as refusal:
                 plan.problems = refusal.problems
-        return PlanResult(plan, file_name)
+        result = PlanResult(plan, file_name)
+        result.in_background = in_background
+        return result
 
 
 _resources: dict = {}

@@ -27,7 +27,7 @@ from csvport.importer import plan_file
 from csvport.plans import CREATED, ImportRefused, Plan
 from csvport.problems import Problem
 from csvport.reading import ADMIN_MAX_BYTES
-from csvport.session_storage import SessionFileStorage
+from csvport.session_storage import SessionFileStorage, expired_message
 
 # The problems a result keeps (and the page lists); the count is of all of them.
 RESULT_PROBLEMS = 1000
@@ -77,12 +77,7 @@ def import_upload(
         plan = Plan(
             what=importer_class.format.what,
             noun=importer_class.format.noun,
-            problems=[
-                Problem(
-                    message="the uploaded file is no longer kept (a preview lasts a day); "
-                    "upload it again."
-                )
-            ],
+            problems=[Problem(message=expired_message())],
         )
     else:
         plan = plan_file(

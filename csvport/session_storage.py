@@ -7,17 +7,23 @@ from django.conf import settings
 from import_export.tmp_storages import BaseStorage
 
 
+def expired_message() -> str:
+    minutes = settings.CSV_IMPORT_PREVIEW_MINUTES
+    kept = f"{minutes} minutes" if minutes % 60 else f"{minutes // 60} hour{'s' * (minutes > 60)}"
+    return f"the uploaded file is no longer kept (a preview is kept for {kept}); upload it again."
+
+
 class SessionFileStorage(BaseStorage):
     """Keeps an uploaded file between preview and confirm in a session record of its own.
 
     The library's default is a temporary file on the server that took the upload, which
     the confirm request may not reach behind a load balancer; sessions live in the
-    database, which every app server shares. Such a record expires after a day, and
-    `manage.py clearsessions` removes it.
+    database, which every app server shares. An abandoned preview's record expires after
+    `CSV_IMPORT_PREVIEW_MINUTES` (an hour by default), and `manage.py clearsessions`
+    (run it hourly) removes it; a confirmed or refused one is removed at once.
     """
 
     KEY = "csv_upload"
-    LIFETIME = 24 * 60 * 60
 
     def _store(self):
         return import_module(settings.SESSION_ENGINE).SessionStore(session_key=self.name)
@@ -25,7 +31,7 @@ class SessionFileStorage(BaseStorage):
     def save(self, data: bytes) -> None:
         store = self._store()
         store[self.KEY] = base64.b64encode(data).decode("ascii")
-        store.set_expiry(self.LIFETIME)
+        store.set_expiry(settings.CSV_IMPORT_PREVIEW_MINUTES * 60)
         store.create()
         self.name = store.session_key
         self._data = data

@@ -1,6 +1,7 @@
 """The CSV imports of tariff data: tariff lines, tariff measures and trade values (formats
 declared in `tariffs.csv_formats`; the engine is `csvport`'s)."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from changes.bulk import CHANGED, record_history
@@ -105,6 +106,10 @@ class TariffMeasureImporter(CountryCells, Importer):
         # Rows with errors of their own: a reference to one is not a second error.
         names_in_file = {(codes.get(r.cells["importer"].upper()), r.cells["name"]) for r in rows}
         outcomes, resolved = [], []
+        # Each importer's measure names, for suggestions: listed once, not once per row.
+        known_names = defaultdict(list)
+        for importer, name in [*existing, *in_file]:
+            known_names[importer].append(name)
         for measure in read:
             displaces = []
             for name in measure.displaces:
@@ -116,7 +121,7 @@ class TariffMeasureImporter(CountryCells, Importer):
                 elif key in existing or key in in_file:
                     displaces.append(key)
                 elif key not in names_in_file:  # a row of the file with errors of its own
-                    known = [n for i, n in list(existing) + list(in_file) if i == measure.importer]
+                    known = known_names[measure.importer]
                     code = self.code_of[measure.importer]
                     self.problems.append(
                         Problem(
