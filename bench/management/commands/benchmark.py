@@ -2,6 +2,7 @@
 
     benchmark run --output small.json       pages, exports, (--import-rows N) the import
     benchmark load --output load.json       gunicorn and wrk on 127.0.0.1
+    benchmark hostile [--output hostile.json]   issue 11's hostile files, previewed
     benchmark report small.json large.json [load.json]   the table, targets and verdicts
 
 Each export and the import run in a process of their own (`benchmark export NAME`,
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bench import measure
+from bench import hostile, measure
 from bench.management.commands.generate_synthetic import marker
 from bench.report import table
 from negotiations.models import Negotiation, StatedPosition
@@ -37,6 +38,13 @@ class Command(BaseCommand):
         export.add_argument("name", choices=sorted(measure.EXPORTS))
         imported = steps.add_parser("import", help="the positions import, as JSON")
         imported.add_argument("rows", type=int)
+        hostile = steps.add_parser("hostile", help="issue 11's hostile files, previewed")
+        hostile.add_argument("name", nargs="?", help="one file, as JSON (run by itself)")
+        hostile.add_argument("path", nargs="?")
+        hostile.add_argument("--output")
+        made = steps.add_parser("hostile-file", help="write one hostile file (run by hostile)")
+        made.add_argument("name")
+        made.add_argument("path")
         report = steps.add_parser("report", help="the table")
         report.add_argument("small")
         report.add_argument("large")
@@ -48,7 +56,7 @@ class Command(BaseCommand):
                 "This database holds no data of generate_synthetic's: run "
                 "`manage.py generate_synthetic --scale small` (or large) first."
             )
-        getattr(self, f"_{step}")(**options)
+        getattr(self, f"_{step.replace('-', '_')}")(**options)
 
     def _run(self, output, repeats, import_rows, **options):
         found = marker()
@@ -82,6 +90,18 @@ class Command(BaseCommand):
 
     def _import(self, rows, **options):
         self.stdout.write(json.dumps(measure.measure_import(rows)))
+
+    def _hostile(self, name, path, output, **options):
+        if name:
+            self.stdout.write(json.dumps(hostile.measure_hostile(name, path)))
+            return
+        results = hostile.measure_all()
+        if output:
+            Path(output).write_text(json.dumps(results, indent=1))
+        self.stdout.write(hostile.table(results))
+
+    def _hostile_file(self, name, path, **options):
+        self.stdout.write(json.dumps(hostile.write_hostile(name, path)))
 
     def _report(self, small, large, load, **options):
         def read(path):
