@@ -123,8 +123,9 @@ ROUND_COLUMNS = (
 ISSUE_COLUMNS = (("negotiation_id", "bigint"), ("slug", "text"), ("issue_id", "bigint"))
 SOURCE_COLUMNS = (("source_key", "text"), ("url", "text"), ("source_id", "bigint"))
 CODES = {"c": CREATED, "u": UPDATED, "n": UNCHANGED}
-# The preview lists the first rows that change, and names this many new rounds, issues
-# and sources; the counts are of all of them.
+# A plan keeps the outcome of the first rows and of the first rows that change (the
+# preview lists those), and names this many new rounds, issues and sources; the counts
+# are of all of them.
 SHOWN_ROWS = 1000
 SHOWN_NAMES = 1000
 
@@ -170,12 +171,18 @@ FROM (
     WHERE s.valid
 ) AS m"""
 )
+# The first rows, and the first rows that change (the preview lists those).
 SHOWN_SQL = (
     "SELECT o.line, o.outcome, "
     + ", ".join(f"o.{flag}" for flag in _FLAGS.split(", "))
     + """, s.party_id, s.issue_slug, s.number, s.stance, s.statement
 FROM {outcomes} o JOIN {stage} s ON s.line = o.line
-WHERE o.outcome <> 'n' ORDER BY o.line LIMIT %s"""
+WHERE o.line IN (
+    SELECT line FROM (SELECT line FROM {outcomes} ORDER BY line LIMIT %s) AS first
+    UNION SELECT line FROM (
+        SELECT line FROM {outcomes} WHERE outcome <> 'n' ORDER BY line LIMIT %s
+    ) AS changing
+) ORDER BY o.line"""
 )
 CONFLICTS_SQL = (
     "SELECT line, position_id, stored_version, file_version, "
@@ -506,7 +513,7 @@ class PositionImporter(CountryCells, Importer):
             cursor.execute(f"SELECT outcome, COUNT(*) FROM {names['outcomes']} GROUP BY outcome")
             found = dict(cursor.fetchall())
             totals = {outcome: found.get(code, 0) for code, outcome in CODES.items()}
-            cursor.execute(SHOWN_SQL.format(**names), [SHOWN_ROWS])
+            cursor.execute(SHOWN_SQL.format(**names), [SHOWN_ROWS, SHOWN_ROWS])
             rows = []
             for line, code, *rest in cursor.fetchall():
                 flags, (party, slug, number, stance, statement) = rest[:6], rest[6:]
