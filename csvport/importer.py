@@ -236,7 +236,9 @@ class Importer:
             # A file this wrong is not read further: its first problems say enough.
             raise TooManyProblems(self.problems, self.max_problems)
         total = self.total
-        if self.progress and (done % PROGRESS_EVERY == 0 or done == total):
+        # About fifty steps for a progress bar; a command prints every PROGRESS_EVERY rows.
+        every = max(100, min(PROGRESS_EVERY, total // 50))
+        if self.progress and (done % every == 0 or done == total):
             self.progress("checked", done, max(done, total))
 
     def finish(self, rows: list[RowOutcome], related=(), writer=None, totals=None) -> Plan:
