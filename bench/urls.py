@@ -3,6 +3,8 @@
 from django.http import HttpResponse
 from django.urls import include, path
 
+from config.urls import handler500  # noqa: F401  (the root URLconf names it)
+
 
 def bare(request):
     """The framework's floor: the same middleware, no query, no template."""

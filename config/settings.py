@@ -36,6 +36,19 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
 
 
+def env_seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < 1e6:
+        raise ImproperlyConfigured(f"{name} must be a number of seconds (0 for none), not {raw!r}")
+    return value
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -83,6 +96,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A database fault in a view is a 503 with Retry-After, logged in one line (the
+    # handler500 in config/urls.py does the same for one raised in a middleware).
+    "config.faults.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -130,6 +146,36 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # the write lock when it starts, so two never deadlock ("database is locked") when
     # each would turn its read into a write.
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+
+# Timeouts, so that a database that is down or stuck answers a page with a 503 in seconds
+# rather than holding every worker until gunicorn kills it. They apply to every
+# connection, commands included; long work lifts the statement timeout for itself:
+# streamed downloads and `export_csv` (csvport/writing.py), applying an import
+# (csvport/plans.py), generate_synthetic. 0 turns either off.
+DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 5)
+DB_STATEMENT_TIMEOUT = env_seconds("DB_STATEMENT_TIMEOUT", 10)
+if DB_CONNECT_TIMEOUT < 0:
+    raise ImproperlyConfigured(f"DB_CONNECT_TIMEOUT must be 0 or more, not {DB_CONNECT_TIMEOUT}")
+
+
+def postgresql_timeouts(options: dict, connect_timeout: int, statement_timeout: float) -> dict:
+    """`options` (a PostgreSQL DATABASES entry's OPTIONS) with the two timeouts: libpq's
+    connect_timeout (whole seconds; libpq counts anything under 2 as 2) and the server's
+    statement_timeout for the session, after any `options` the URL gave."""
+    options = dict(options)
+    if connect_timeout:
+        options["connect_timeout"] = connect_timeout
+    if statement_timeout:
+        milliseconds = max(1, round(statement_timeout * 1000))
+        given = options.get("options", "")
+        options["options"] = f"{given} -c statement_timeout={milliseconds}".strip()
+    return options
+
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"] = postgresql_timeouts(
+        DATABASES["default"].get("OPTIONS", {}), DB_CONNECT_TIMEOUT, DB_STATEMENT_TIMEOUT
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -211,6 +257,8 @@ if not DEBUG:
     # Off by default: the load balancer usually redirects, and HSTS is hard to undo.
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+    # Load balancers check health over plain HTTP, on the server's own address.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SILENCED_SYSTEM_CHECKS = [
         check
         for check, chosen in (
@@ -249,6 +297,8 @@ TASKS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # One line a record, with its time: a database fault is one line (config/faults.py).
+    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

@@ -93,7 +93,14 @@ def copy_chunks(columns: Sequence[Column], queryset: QuerySet) -> Iterator[bytes
 
 def _chunks(connection, sql: str, params) -> Iterator[bytes]:
     pending: list = []
-    with connection.cursor() as cursor, cursor.connection.cursor().copy(sql, params) as copy:
+    # COPY runs on psycopg's own cursor: its errors (the connection lost mid-file) are
+    # made Django's, as every other query's are, for the callers and for the connection's
+    # health check.
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.connection.cursor().copy(sql, params) as copy,
+    ):
         # libpq hands over one whole row at a time: its final line feed is the row's
         # end, whatever line feeds a quoted cell holds.
         for row in copy:

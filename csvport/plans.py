@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 from django.db import IntegrityError, transaction
 
 from csvport.problems import Problem, Refused
+from csvport.timeouts import no_statement_timeout
 from csvport.wording import join_and, plural
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -143,7 +144,8 @@ class Plan:
             raise RuntimeError("A plan is applied once; plan the file again.")
         self.attempted = True
         try:
-            with transaction.atomic():
+            # Without the pages' statement timeout: a large file's writes take longer.
+            with transaction.atomic(), no_statement_timeout():
                 if self.writer is not None:
                     self.writer(progress)
         except IntegrityError as error:

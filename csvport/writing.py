@@ -4,6 +4,7 @@ streamed downloads, apart from the request that asks for one: a page's view and
 
 import csv
 import io
+import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -13,12 +14,16 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any
 
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.models import QuerySet
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 
 from csvport.copying import copy_chunks
 from csvport.formats import Column
 from csvport.formulas import neutralize
+from csvport.timeouts import no_statement_timeout
+
+logger = logging.getLogger("csvport")
 
 BOM = "\ufeff"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -109,9 +114,66 @@ def csv_response(filename: str, columns: Sequence[Column], rows: Iterable[Any], 
     return streamed_csv(filename, csv_lines(columns, rows, bom=bom))
 
 
+# The last line of a file the database stopped writing: one cell (no comma, no quote), so
+# that a person sees it at the bottom of the sheet and an importer refuses the file.
+INCOMPLETE_LINE = (
+    "INCOMPLETE FILE: the database failed while this file was being written so the rows "
+    "after this line are missing; download it again."
+)
+
+
+class MarkedIfIncomplete:
+    """The chunks of a file, written without the pages' statement timeout (a million rows
+    take longer than a page may), and ended by `INCOMPLETE_LINE` if the database fails
+    before the last: once a download has begun, its 200 is sent and only the file itself
+    can tell. `failure` is then the error, logged as one line."""
+
+    def __init__(self, chunks: Iterable[bytes | str], name: str):
+        self.chunks = chunks
+        self.name = name
+        self.failure: DatabaseError | None = None
+        self._writing: Iterator[bytes | str] | None = None
+
+    def __iter__(self) -> Iterator[bytes | str]:
+        if self._writing is None:
+            self._writing = self._write()
+        return self._writing
+
+    def close(self) -> None:
+        """A download the client abandoned: the statement timeout back at once (the
+        response calls this when it is closed, before the request's end)."""
+        if self._writing is not None:
+            self._writing.close()
+
+    def _write(self) -> Iterator[bytes | str]:
+        written = 0
+        try:
+            with no_statement_timeout():
+                for chunk in self.chunks:
+                    written += len(chunk)
+                    yield chunk
+        except DatabaseError as error:
+            self.failure = error
+            logger.warning(
+                "%s cut short after %s bytes: %s: %s",
+                self.name,
+                f"{written:,}",
+                type(error).__name__,
+                " ".join(str(error).split()),
+            )
+            yield (INCOMPLETE_LINE + "\r\n").encode()
+
+
 def streamed_csv(filename: str, chunks: Iterable[bytes | str]):
-    """A download of CSV text already written, or being written, in chunks."""
-    response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
+    """A download of CSV text already written, or being written, in chunks. The database
+    is asked first, so that a download it cannot start is a 503 (config/faults.py) rather
+    than a 200 and a file that says it is incomplete."""
+    with connections[DEFAULT_DB_ALIAS].cursor():
+        pass  # connects, or checks the connection kept from an earlier request
+    response = StreamingHttpResponse(
+        MarkedIfIncomplete(chunks, safe_filename(filename)),
+        content_type="text/csv; charset=utf-8",
+    )
     response["Content-Disposition"] = f'attachment; filename="{safe_filename(filename)}"'
     return response
 

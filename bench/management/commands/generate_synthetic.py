@@ -21,6 +21,7 @@ from bench.synthetic import (
     project_models,
     reset_sequences,
 )
+from csvport.timeouts import no_statement_timeout
 from negotiations.models import Negotiation, Official, Source
 from tariffs.models import TariffMeasure
 
@@ -97,13 +98,15 @@ class Command(BaseCommand):
             return
         started = time.monotonic()
         loader = Loader()
-        with transaction.atomic():
-            empty_tables()
-            Generator(SCALES[scale], seed, loader).run()
-            reset_sequences()
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        # A million rows in one COPY take longer than the pages' statement timeout.
+        with no_statement_timeout():
+            with transaction.atomic():
+                empty_tables()
+                Generator(SCALES[scale], seed, loader).run()
+                reset_sequences()
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
         counts = ", ".join(
             f"{count:,} {label.split('.')[-1]}" for label, count in loader.counts.items()
         )

@@ -8,9 +8,10 @@ import os
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.http import Http404
 
-from csvport.writing import InvalidParameters
+from csvport.writing import InvalidParameters, MarkedIfIncomplete
 from negotiations.views import downloads
 
 # what -> (download, the options that go into the URL path, the options that go into the query)
@@ -88,7 +89,16 @@ class Command(BaseCommand):
             file = download(query, *path)
         except (Http404, InvalidParameters) as error:
             raise CommandError(str(error)) from None
-        self._write(file.chunks(bom=bom), output)
+        except DatabaseError as error:
+            raise CommandError(f"Nothing was exported: {one_line(error)}") from None
+        chunks = MarkedIfIncomplete(file.chunks(bom=bom), file.filename)
+        self._write(chunks, output)
+        if chunks.failure is not None:
+            raise CommandError(
+                f"The database failed while {output or 'the file'} was being written "
+                f"({one_line(chunks.failure)}): it is incomplete, and its last line says so. "
+                "Export it again."
+            )
 
     def _write(self, chunks, output):
         if output is None:
@@ -106,4 +116,9 @@ class Command(BaseCommand):
                     file.write(chunk)
         except OSError as error:
             raise CommandError(f"Cannot write {output}: {error.strerror}.") from None
-        self.stderr.write(f"Wrote {output}.")
+        if chunks.failure is None:
+            self.stderr.write(f"Wrote {output}.")
+
+
+def one_line(error: DatabaseError) -> str:
+    return " ".join(str(error).split())
