@@ -376,3 +376,16 @@ def test_export_csv_cut_short_by_the_database_says_so_and_fails(db, tmp_path):
     body = b"".join(received)
     assert body.endswith(b"\r\n" + INCOMPLETE_LINE.encode() + b"\r\n")
     assert body.count(b"\r\n") < ROWS
+
+
+@postgresql_only
+def test_import_csv_with_the_database_down_fails_with_a_message(database_down, tmp_path):
+    path = tmp_path / "positions.csv"
+    path.write_text(
+        "negotiation,round,round_date,party,speaker,issue,stance,target_rate_pct,statement,"
+        "source_url,source_title,source_publisher,published_on,confidence\n"
+        "japan-us-2025,2,2025-05-01,JPN,,autos,eliminate,,Asked for a review,,,,,reported\n"
+    )
+
+    with pytest.raises(CommandError, match=r"^The database failed \(connection failed: .*"):
+        call_command("import_csv", "positions", str(path))

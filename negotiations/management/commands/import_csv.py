@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db import InterfaceError, OperationalError
 
 from changes.models import ChangeKind
 from changes.scope import change_set
@@ -51,7 +52,21 @@ class Command(BaseCommand):
             "the operating-system user running the command)",
         )
 
-    def handle(self, *args, kind, file, dry_run, verbosity, user, **options):
+    def handle(self, *args, **options):
+        try:
+            self.import_file(**options)
+        except (OperationalError, InterfaceError) as error:
+            # The database stopped or timed out: one message, not a traceback. A write cut
+            # before its commit is undone by PostgreSQL (one cut during the commit may have
+            # landed); importing again is safe, since rows already there are matched by
+            # their natural key, not added twice.
+            raise CommandError(
+                f"The database failed ({' '.join(str(error).split())}): the import was not "
+                "confirmed, and is undone unless the failure came as it committed. Import the "
+                "file again: rows already written are matched, not added twice."
+            ) from None
+
+    def import_file(self, *, kind, file, dry_run, verbosity, user, **options):
         self.verbosity = verbosity
         importer = KINDS[kind]
         account = self.account(user)
