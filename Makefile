@@ -3,12 +3,13 @@
 #   make test [ARGS="-k x"]   lint + migration check + pytest (PostgreSQL when available);
 #                             FAST=1 leaves out the tests marked slow, for a quick loop
 #   make bench                synthetic data, every page and export measured (not in test)
+#   make loadtest             load with PostgreSQL stopped and started mid-run (not in test)
 #   make lint | format | clean
 
-.PHONY: help run test bench lint format clean
+.PHONY: help run test bench loadtest lint format clean
 
 help:
-	@sed -n '2,6s/^# //p' Makefile
+	@sed -n '2,7s/^# //p' Makefile
 
 run:
 	scripts/run.sh
@@ -18,6 +19,9 @@ test:
 
 bench:
 	scripts/bench.sh
+
+loadtest:
+	scripts/loadtest.sh
 
 lint:
 	scripts/lint.sh
