@@ -162,7 +162,8 @@ def editor(run: Run, number: int, username: str, position: dict) -> None:
                 status, headers, _ = browser.request("POST", login, form=form)
                 logged_in = status == 302 and headers.get("location") == "/admin/"
             ended = time.monotonic()
-            run.record(Sample("editor", "login", started, ended, status, logged_in, refused(status)))
+            login = Sample("editor", "login", started, ended, status, logged_in, refused(status))
+            run.record(login)
             if not logged_in:
                 time.sleep(1)
             continue
