@@ -434,6 +434,9 @@ def report(run: Run, outage: Outage, start: float, options: dict, log_text: str,
                 f"  error ({window_of(s, outage)}) at {s.started - start:.2f}-"
                 f"{s.ended - start:.2f} s: {s.client} {s.what} -> {s.status}\n"
             )
+    others = [line for line in lines if "answered 503" not in line]
+    for line in others[:10]:
+        out.write(f"  log: {line[:300]}\n")
     errors_outside = sum(not s.ok for s in outside)
     failed = []
     if errors_outside:
