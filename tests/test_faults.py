@@ -26,7 +26,9 @@ from django.urls import resolve, reverse
 
 from config import faults
 from config.settings import postgresql_timeouts
+from csvport.importer import plan_file
 from csvport.writing import INCOMPLETE_LINE
+from negotiations.importers import PositionImporter
 from negotiations.models import Stance, StatedPosition
 from tests import factories
 
@@ -389,3 +391,16 @@ def test_import_csv_with_the_database_down_fails_with_a_message(database_down, t
 
     with pytest.raises(CommandError, match=r"^The database failed \(connection failed: .*"):
         call_command("import_csv", "positions", str(path))
+
+
+def test_a_file_marked_incomplete_is_refused_by_the_importer(cast, analyst):
+    """Re-importing a cut file must not pass for the whole of it."""
+    response = analyst.get(reverse("negotiations:positions_csv", args=["japan-us-2025"]))
+    whole = b"".join(response.streaming_content)
+    rows = whole.count(b"\r\n") - 1
+    cut = whole + INCOMPLETE_LINE.encode() + b"\r\n"
+
+    assert not plan_file(PositionImporter, whole, max_bytes=10**7).refused
+    plan = plan_file(PositionImporter, cut, max_bytes=10**7)
+    assert plan.refused
+    assert any(problem.line == rows + 2 for problem in plan.problems)
