@@ -23,7 +23,9 @@ import csv
 import http.client
 import io
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -334,6 +336,13 @@ def wait_ready(port: int, process: subprocess.Popen) -> None:
 
 def run_load(options: dict, out=sys.stdout) -> int:
     """The whole run; prints the tables and the checks; 0 if they pass, 1 if not."""
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", options["port"]))
+        except OSError:
+            raise RuntimeError(
+                f"127.0.0.1:{options['port']} is in use: choose another (LOADTEST_PORT)."
+            ) from None
     urls, names, position, row = setup(options["editors"])
     folder = Path(tempfile.mkdtemp(prefix="loadtest-"))
     log_path = folder / "gunicorn.log"
@@ -345,6 +354,7 @@ def run_load(options: dict, out=sys.stdout) -> int:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+    log_start = 0
     try:
         wait_ready(options["port"], server)
         for _what, url, headers in urls:  # fills the cache, as a warm server has it
@@ -369,6 +379,9 @@ def run_load(options: dict, out=sys.stdout) -> int:
             thread.join()
         if outage.started is None:
             raise RuntimeError("PostgreSQL was not stopped and started again: see above")
+    except BaseException:
+        sys.stderr.write("gunicorn's log ends:\n" + log_path.read_text(errors="replace")[-3000:])
+        raise
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -376,7 +389,8 @@ def run_load(options: dict, out=sys.stdout) -> int:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-    log_text = log_path.read_bytes()[log_start:].decode(errors="replace")
+        log_text = log_path.read_bytes()[log_start:].decode(errors="replace")
+        shutil.rmtree(folder)
     return report(run, outage, start, options, log_text, out)
 
 
