@@ -148,6 +148,11 @@ class Plan:
             with transaction.atomic(), no_statement_timeout():
                 if self.writer is not None:
                     self.writer(progress)
+                # PostgreSQL checks the foreign keys (deferred) at the commit, after this
+                # block and so under the statement timeout: check them here instead.
+                connection = transaction.get_connection()
+                if connection.vendor == "postgresql":
+                    connection.check_constraints()
         except IntegrityError as error:
             # Someone changed the same rows between the check and the write.
             raise ImportRefused(
