@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 from django.db import IntegrityError, transaction
 
 from csvport.problems import Problem, Refused
-from csvport.timeouts import no_statement_timeout
+from csvport.timeouts import no_statement_timeout_in_transaction
 from csvport.wording import join_and, plural
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -144,15 +144,12 @@ class Plan:
             raise RuntimeError("A plan is applied once; plan the file again.")
         self.attempted = True
         try:
-            # Without the pages' statement timeout: a large file's writes take longer.
-            with transaction.atomic(), no_statement_timeout():
+            with transaction.atomic():
+                # A large file's writes, and the commit that checks their (deferred)
+                # foreign keys, take longer than a page may.
+                no_statement_timeout_in_transaction()
                 if self.writer is not None:
                     self.writer(progress)
-                # PostgreSQL checks the foreign keys (deferred) at the commit, after this
-                # block and so under the statement timeout: check them here instead.
-                connection = transaction.get_connection()
-                if connection.vendor == "postgresql":
-                    connection.check_constraints()
         except IntegrityError as error:
             # Someone changed the same rows between the check and the write.
             raise ImportRefused(

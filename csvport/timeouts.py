@@ -1,7 +1,7 @@
 """Long work under the pages' statement timeout (settings: DB_STATEMENT_TIMEOUT): a
 download of every position, an import's writes. They lift it for themselves, on their own
-connection, and put the session's default back when done, so the persistent connection a
-page uses next has it again."""
+connection, and the session's default comes back when they are done, so the persistent
+connection a page uses next has it again."""
 
 from contextlib import contextmanager
 
@@ -28,3 +28,13 @@ def no_statement_timeout(using: str = DEFAULT_DB_ALIAS):
             # The connection broke (what stopped the work, perhaps), or its transaction
             # failed, which undoes the SET: either way the next one starts with the default.
             pass
+
+
+def no_statement_timeout_in_transaction(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Inside a transaction: no time limit on its statements until it ends, its commit
+    included (where PostgreSQL checks deferred foreign keys); `SET LOCAL` ends with it,
+    committed or not."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL statement_timeout = 0")
