@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 
 from django.db import IntegrityError, transaction
 
+from changes import refusals
 from csvport.problems import Problem, Refused
 from csvport.timeouts import no_statement_timeout_in_transaction
 from csvport.wording import join_and, plural
@@ -155,8 +156,8 @@ class Plan:
             raise ImportRefused(
                 [
                     Problem(
-                        message="the database changed while the file was being imported "
-                        f"({error}); nothing was written: import the file again."
+                        message=f"nothing was written: {refusals.in_words(error)} "
+                        "If someone changed the same rows meanwhile, import the file again."
                     )
                 ]
             ) from error

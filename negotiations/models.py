@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from changes.models import track_history
 from changes.versions import Versioned
+from negotiations import integrity
 from tariffs.models import Confidence, Country, TariffLine, rate_in_range, rate_validators
 
 
@@ -93,6 +94,16 @@ class Official(models.Model):
                     "write one such as ja, ko or zh-Hant."
                 }
             )
+        if self.pk is not None and self.country_id:
+            broken = integrity.broken_by_country(self)
+            if broken.exists():
+                raise ValidationError(
+                    {
+                        "country": f"{self.name} spoke {integrity.name_positions(broken)}, "
+                        "stated for another country than this one: a speaker speaks for the "
+                        "position's party. Change those positions' speaker first."
+                    }
+                )
 
 
 class NegotiationStatus(models.TextChoices):
@@ -195,6 +206,15 @@ class Negotiation(models.Model):
             raise ValidationError(
                 {"concluded_on": "The talks cannot conclude before they started."}
             )
+        if self.pk is not None and self.party_a_id and self.party_b_id:
+            broken = integrity.broken_by_parties(self)
+            if broken.exists():
+                raise ValidationError(
+                    "These talks' positions must be stated by one of their two parties: "
+                    f"the change of parties would leave {integrity.name_positions(broken)} "
+                    "under a party the talks no longer have. Move those positions to the "
+                    "other party or delete them first."
+                )
 
 
 class NegotiationDataVersion(models.Model):
@@ -275,6 +295,17 @@ class TalkRound(Versioned, models.Model):
             raise ValidationError(
                 {"end_date": "The round cannot end before it starts; check the two dates."}
             )
+        if self.pk is not None and self.negotiation_id:
+            broken = integrity.broken_by_round_move(self)
+            if broken.exists():
+                raise ValidationError(
+                    {
+                        "negotiation": "The round cannot move to these talks: "
+                        f"{integrity.name_positions(broken)} of it are on issues or by "
+                        "parties of its own talks. Delete those positions first, or add the "
+                        "round to these talks as a new one."
+                    }
+                )
 
 
 class MilestoneKind(models.TextChoices):
@@ -357,6 +388,19 @@ class Issue(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.negotiation.slug})"
+
+    def clean(self):
+        if self.pk is not None and self.negotiation_id:
+            broken = integrity.broken_by_issue_move(self)
+            if broken.exists():
+                raise ValidationError(
+                    {
+                        "negotiation": "The issue cannot move to these talks: "
+                        f"{integrity.name_positions(broken)} on it were stated in rounds of "
+                        "its own talks. Delete those positions first, or add the issue to "
+                        "these talks as a new one."
+                    }
+                )
 
 
 class Stance(models.TextChoices):
@@ -489,7 +533,11 @@ class StatedPosition(Versioned, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.party.code} on {self.issue.slug}, round {self.round.number}: {self.stance}"
+        # A refused form's position may lack any of these: its label must not fail.
+        party = self.party.code if self.party_id else "no party"
+        issue = self.issue.slug if self.issue_id else "no issue"
+        number = self.round.number if self.round_id else "?"
+        return f"{party} on {issue}, round {number}: {self.stance or 'no stance'}"
 
     def clean(self):
         """Cross-row rules the database cannot check: who may speak, on what."""
