@@ -2,16 +2,13 @@
 not, in the editor's terms. A format's columns name them; each takes the cell and the
 column's name, for its messages."""
 
-import functools
 import re
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
-
 from csvport.formats import Parser
+from csvport.weburls import is_web_url
 from csvport.wording import did_you_mean, name_key
 
 
@@ -120,26 +117,13 @@ def choice(choices: Sequence[str], *, required: bool = True) -> Parser:
     return parse
 
 
-_validate_url = URLValidator(schemes=["http", "https"])
-
-
-@functools.lru_cache(maxsize=100_000)
-def _is_url(cell: str) -> bool:
-    # Many rows cite one source: validating each URL once saves most of the work.
-    try:
-        _validate_url(cell)
-    except ValidationError:
-        return False
-    return True
-
-
 def url(*, max_length: int, required: bool = False) -> Parser:
     def parse(cell: str, column: str) -> str:
         if not cell:
             if required:
                 raise CellError(f"{column} is empty; write a full http:// or https:// URL.")
             return ""
-        if not _is_url(cell):
+        if not is_web_url(cell):
             raise CellError(f"“{cell}” is not a web address: write a full http:// or https:// URL.")
         if len(cell) > max_length:
             raise CellError(f"the URL is too long: {len(cell):,} characters, at most {max_length}.")

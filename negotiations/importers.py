@@ -12,7 +12,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import connection, models
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -391,8 +391,7 @@ class PositionImporter(CountryCells, Importer):
         new_round_list = list(new_rounds.values())
 
         def write(progress):
-            Source.objects.bulk_create(new_sources)
-            record_history(Source, new_sources, history_type=CREATED_ROW)
+            record_history(Source, sources_get_or_create(new_sources), history_type=CREATED_ROW)
             update_rows(
                 Source,
                 [
@@ -946,3 +945,39 @@ IMPORTERS = (
     IssueImporter,
     PositionImporter,
 )
+
+
+def sources_get_or_create(sources: list[Source]) -> list[Source]:
+    """Create the sources a file cites that did not exist when it was planned, and return
+    those created here. One that another import (or editor) created meanwhile is taken as
+    it is: the unique constraints on a URL, and on a URL-less source's publisher, title
+    and date, refuse a second copy, and the one that exists is used instead, so two imports
+    confirmed at once both succeed with one source."""
+    try:
+        with transaction.atomic():
+            Source.objects.bulk_create(sources)
+        return sources
+    except IntegrityError:
+        for source in sources:
+            source.pk = None  # the failed attempt left ids on them
+    created = []
+    for source in sources:
+        try:
+            with transaction.atomic():
+                Source.objects.bulk_create([source])
+            created.append(source)
+        except IntegrityError:
+            # Committed by the other transaction (this one waited for it on the index).
+            source.pk = existing_source(source).pk
+    return created
+
+
+def existing_source(source: Source) -> Source:
+    if source.url:
+        return Source.objects.get(url=source.url)
+    return Source.objects.get(
+        url="",
+        publisher=source.publisher,
+        title=source.title,
+        published_on=source.published_on,
+    )

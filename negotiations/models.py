@@ -3,23 +3,33 @@
 The gap between the two sides is derived from these rows by `negotiations.gap`.
 """
 
+import datetime
 import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from changes.models import track_history
 from changes.versions import Versioned
+from csvport.weburls import validate_web_url
 from negotiations import integrity
-from tariffs.models import Confidence, Country, TariffLine, rate_in_range, rate_validators
+from tariffs.models import (
+    Confidence,
+    Country,
+    TariffLine,
+    protect_link_targets,
+    rate_in_range,
+    rate_validators,
+)
 
 
 class Source(models.Model):
     """Where a statement was reported. Many positions cite one source."""
 
-    url = models.URLField("URL", max_length=500, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True, validators=[validate_web_url])
     title = models.CharField(max_length=300, blank=True)
     publisher = models.CharField(max_length=200)
     published_on = models.DateField(null=True, blank=True)
@@ -31,6 +41,15 @@ class Source(models.Model):
             # A URL identifies a source; sources without one (a print edition) may repeat.
             models.UniqueConstraint(
                 fields=["url"], condition=~Q(url=""), name="negotiations_source_unique_url"
+            ),
+            # One without a URL is told apart by its publisher, title and date: two imports
+            # confirmed at once cannot both create it (the importer gets or creates it).
+            models.UniqueConstraint(
+                "publisher",
+                "title",
+                Coalesce("published_on", Value(datetime.date(1, 1, 1))),
+                condition=Q(url=""),
+                name="negotiations_source_unique_unlinked",
             ),
         ]
 
@@ -308,6 +327,14 @@ class TalkRound(Versioned, models.Model):
                 )
 
 
+# An official who attended a round: deleting the official would erase the attendance.
+protect_link_targets(
+    TalkRound.participants.through,
+    lambda link: f"{link.official} attended {link.talkround}",
+    "official",
+)
+
+
 class MilestoneKind(models.TextChoices):
     ANNOUNCEMENT = "announcement", "announcement"
     DEADLINE = "deadline", "deadline"
@@ -401,6 +428,14 @@ class Issue(models.Model):
                         "these talks as a new one."
                     }
                 )
+
+
+# A line an issue concerns: deleting the line would erase what the issue is about.
+protect_link_targets(
+    Issue.tariff_lines.through,
+    lambda link: f"{link.issue} concerns {link.tariffline}",
+    "tariffline",
+)
 
 
 class Stance(models.TextChoices):

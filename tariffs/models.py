@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.db.models.query_utils import DeferredAttribute
 
 from changes.models import track_history
+from csvport.weburls import validate_web_url
 from tariffs.hs import normalize_hs_code, validate_hs_code
 
 MAX_RATE = Decimal("1000")
@@ -233,7 +234,7 @@ class TariffMeasure(models.Model):
     in_force_until = models.DateField(
         null=True, blank=True, help_text="Last day in force; empty while it still applies."
     )
-    source_url = models.URLField(max_length=500, blank=True)
+    source_url = models.URLField(max_length=500, blank=True, validators=[validate_web_url])
     confidence = models.CharField(
         max_length=10, choices=Confidence.choices, default=Confidence.CONFIRMED
     )
@@ -276,6 +277,34 @@ ALL_GOODS = "all goods"
 PUBLISHED_ON_RE = r"^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$"
 
 
+def protect_link_targets(through, label, *field_names) -> None:
+    """A row that a link table points to by `field_names` is protected: deleting it is
+    refused while a link names it (PROTECT), instead of Django's default for link tables,
+    which deletes the links with it and loses what they recorded. `label` names a link in
+    the admin's refusal ("Section 232 autos covers USA 8703")."""
+    for name in field_names:
+        through._meta.get_field(name).remote_field.on_delete = models.PROTECT
+    through.__str__ = label
+
+
+# A line a measure covers, a partner a measure applies to, a measure another displaces.
+protect_link_targets(
+    TariffMeasure.lines.through,
+    lambda link: f"{link.tariffmeasure} covers {link.tariffline}",
+    "tariffline",
+)
+protect_link_targets(
+    TariffMeasure.partners.through,
+    lambda link: f"{link.tariffmeasure} applies to {link.country}",
+    "country",
+)
+protect_link_targets(
+    TariffMeasure.displaces.through,
+    lambda link: f"{link.from_tariffmeasure} displaces {link.to_tariffmeasure}",
+    "to_tariffmeasure",
+)
+
+
 class TradeValueQuerySet(models.QuerySet):
     def between(self, countries):
         """Every figure of imports by one of `countries` from another, with what a page
@@ -315,7 +344,7 @@ class TradeValue(models.Model):
         blank=True,
         help_text="As the source says: general or consumption imports, rounded, estimated.",
     )
-    source_url = models.URLField(max_length=500)
+    source_url = models.URLField(max_length=500, validators=[validate_web_url])
     source_publisher = models.CharField(max_length=200, blank=True)
     published_on = models.CharField(
         max_length=10,

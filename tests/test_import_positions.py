@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from csvport.importer import plan_file
 from csvport.plans import CREATED, UNCHANGED, UPDATED, ImportRefused
@@ -168,6 +169,35 @@ def test_a_source_without_url_is_found_again_by_publisher_title_and_date(demo):
     again = plan([row])
     assert again.counts[UNCHANGED] == 1
     assert again.related_summary() == ""
+
+
+@pytest.mark.parametrize(
+    "cited",
+    [
+        {"source_url": "", "source_title": "Print edition", "source_publisher": "Nikkei"},
+        {"source_url": "https://news.example.org/new-story", "source_publisher": "Nikkei"},
+    ],
+    ids=["without-url", "with-url"],
+)
+def test_two_imports_confirmed_at_once_create_their_new_source_once(demo, cited):
+    # Both previews are made before either is confirmed: each plans to create the source.
+    first = plan([position(statement="First editor's statement.", **cited)])
+    second = plan([position(statement="Second editor's statement.", **cited)])
+
+    first.apply()
+    second.apply()
+
+    sources = Source.objects.filter(url=cited["source_url"], publisher="Nikkei")
+    assert sources.count() == 1
+    assert StatedPosition.objects.filter(source=sources.get()).count() == 2
+
+
+def test_the_database_refuses_a_second_source_without_url_alike(demo):
+    fields = {"url": "", "publisher": "Nikkei", "title": "Print edition", "published_on": None}
+    Source.objects.create(**fields)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Source.objects.create(**fields)
 
 
 def test_cells_are_read_as_a_spreadsheet_writes_them(demo):

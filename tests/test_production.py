@@ -39,6 +39,9 @@ def production_env(tmp_path, **overrides):
         "DJANGO_SETTINGS_MODULE": "config.settings",
         # Set for the browser tests; Django's deploy check rightly refuses it.
         "DJANGO_ALLOW_ASYNC_UNSAFE": None,
+        # As the README's production settings: the load balancer redirects and sends HSTS.
+        "HTTPS_REDIRECT_BY_PROXY": "true",
+        "HSTS_BY_PROXY": "true",
     }
     env.update(overrides)
     return {key: value for key, value in env.items() if value is not None}
@@ -57,6 +60,8 @@ def production_env(tmp_path, **overrides):
             "not 'memcached://cache:11211'",
         ),
         ({"CACHE_MAX_ENTRIES": "lots"}, "CACHE_MAX_ENTRIES must be a whole number, not 'lots'"),
+        ({"SESSION_HOURS": "long"}, "SESSION_HOURS must be a whole number, not 'long'"),
+        ({"HSTS_BY_PROXY": "perhaps"}, "HSTS_BY_PROXY must be true or false, not 'perhaps'"),
     ],
 )
 def test_a_bad_setting_stops_startup_with_a_message(tmp_path, overrides, message):
@@ -90,6 +95,35 @@ def test_with_debug_off_pages_render_from_collected_static_files(tmp_path):
         "/nowhere/ 404",
     ]
     assert any((tmp_path / "static" / "css").glob("site.*.css"))
+
+
+def test_the_deploy_check_warns_while_nothing_redirects_to_https_or_sends_hsts(tmp_path):
+    # Unset, the variables hide nothing: the operator must say who does it.
+    env = production_env(tmp_path, HTTPS_REDIRECT_BY_PROXY=None, HSTS_BY_PROXY=None)
+    run([sys.executable, "manage.py", "migrate", "--noinput"], env)
+
+    deploy = run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+
+    assert deploy.returncode != 0
+    assert "security.W004" in deploy.stderr and "security.W008" in deploy.stderr
+    assert "(0 silenced)" in deploy.stderr
+
+
+def test_the_deploy_check_passes_when_the_app_itself_redirects_and_sends_hsts(tmp_path):
+    env = production_env(
+        tmp_path,
+        HTTPS_REDIRECT_BY_PROXY=None,
+        HSTS_BY_PROXY=None,
+        SECURE_SSL_REDIRECT="true",
+        SECURE_HSTS_SECONDS="31536000",
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="true",
+        SECURE_HSTS_PRELOAD="true",
+    )
+    run([sys.executable, "manage.py", "migrate", "--noinput"], env)
+
+    deploy = run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+
+    assert deploy.returncode == 0, deploy.stdout + deploy.stderr
 
 
 @pytest.mark.parametrize(
