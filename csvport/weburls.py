@@ -10,8 +10,12 @@ from django.core.validators import URLValidator
 
 SCHEMES = ("http", "https")
 
+# Its own code: a form field's message for "invalid" ("Enter a valid URL.") would
+# replace this one's, which says what is accepted.
 validate_web_url = URLValidator(
-    schemes=list(SCHEMES), message="Enter a full web address starting with http:// or https://."
+    schemes=list(SCHEMES),
+    message="Enter a full web address starting with http:// or https://.",
+    code="not_web_address",
 )
 
 

@@ -39,6 +39,7 @@ class Migration(migrations.Migration):
                 max_length=500,
                 validators=[
                     django.core.validators.URLValidator(
+                        code="not_web_address",
                         message="Enter a full web address starting with http:// or https://.",
                         schemes=["http", "https"],
                     )
@@ -54,6 +55,7 @@ class Migration(migrations.Migration):
                 max_length=500,
                 validators=[
                     django.core.validators.URLValidator(
+                        code="not_web_address",
                         message="Enter a full web address starting with http:// or https://.",
                         schemes=["http", "https"],
                     )

@@ -4,11 +4,20 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
+from csvport.weburls import link_target
 from negotiations.gap import GapStatus
 from negotiations.models import Stance
 from tariffs import rates
 
 register = template.Library()
+
+
+@register.filter
+def web_url(value) -> str:
+    """An address an editor or a file gave, when it may be a link: http or https only
+    (csvport.weburls), "" otherwise. Every link to an outside address goes through it, so
+    a `javascript:` URL written by any means never becomes a live link."""
+    return link_target(value)
 
 
 @register.filter

@@ -18,6 +18,7 @@ class Migration(migrations.Migration):
                 max_length=500,
                 validators=[
                     django.core.validators.URLValidator(
+                        code="not_web_address",
                         message="Enter a full web address starting with http:// or https://.",
                         schemes=["http", "https"],
                     )
@@ -31,6 +32,7 @@ class Migration(migrations.Migration):
                 max_length=500,
                 validators=[
                     django.core.validators.URLValidator(
+                        code="not_web_address",
                         message="Enter a full web address starting with http:// or https://.",
                         schemes=["http", "https"],
                     )
@@ -45,6 +47,7 @@ class Migration(migrations.Migration):
                 max_length=500,
                 validators=[
                     django.core.validators.URLValidator(
+                        code="not_web_address",
                         message="Enter a full web address starting with http:// or https://.",
                         schemes=["http", "https"],
                     )
@@ -58,6 +61,7 @@ class Migration(migrations.Migration):
                 max_length=500,
                 validators=[
                     django.core.validators.URLValidator(
+                        code="not_web_address",
                         message="Enter a full web address starting with http:// or https://.",
                         schemes=["http", "https"],
                     )
