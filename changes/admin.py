@@ -7,9 +7,10 @@ from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from changes import refusals
+from changes.admin_inputs import SafeInputsAdmin
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(SafeInputsAdmin, SimpleHistoryAdmin):
     """Each object's History page lists every change: when, by whom (and in which change
     set: an admin save, an import named after its file), and each field's old and new
     value; a version can be opened and restored."""

@@ -104,6 +104,8 @@ MIDDLEWARE = [
     # handler500 in config/urls.py does the same for one raised in a middleware).
     "config.faults.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads a parameter: a NUL byte anywhere is a 400 in words.
+    "config.bad_input.RefuseNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from changes.admin import HistoryAdmin
+from changes.admin_inputs import SafeInputsAdmin
 from csvport.admin_import import CsvImportAdmin
 from negotiations.forms_admin import (
     NegotiationForm,
@@ -58,7 +59,7 @@ class OfficialAdmin(CsvImportAdmin, HistoryAdmin):
     list_select_related = ["country"]
 
 
-class IssueInline(admin.TabularInline):
+class IssueInline(SafeInputsAdmin, admin.TabularInline):
     model = Issue
     fields = ["name", "slug", "sector", "covers_all_goods", "target_rate_means"]
     prepopulated_fields = {"slug": ["name"]}
@@ -66,7 +67,7 @@ class IssueInline(admin.TabularInline):
     show_change_link = True
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(SafeInputsAdmin, admin.TabularInline):
     model = Milestone
     fields = ["date", "kind", "title", "source", "confidence"]
     autocomplete_fields = ["source"]
@@ -112,7 +113,7 @@ def number_from(request) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-class StatedPositionInline(admin.StackedInline):
+class StatedPositionInline(SafeInputsAdmin, admin.StackedInline):
     """Each position on two lines: who says what on which issue, then the words, where
     they were reported, when and how sure we are; a round of ten positions fits a laptop
     screen without scrolling sideways."""

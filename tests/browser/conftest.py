@@ -85,3 +85,53 @@ def restore_editors_group() -> None:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+# Every page the browser tests open runs under the site's Content-Security-Policy; a
+# violation (an inline style or script, an eval, a resource from elsewhere) fails the
+# test. The browser reports one two ways: a `securitypolicyviolation` event in the page,
+# and an error on the console ("Refused to apply inline style because it violates …").
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(event.violatedDirective);
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI}`);
+});
+"""
+
+
+class CspWatch:
+    def __init__(self):
+        self.violations: list[str] = []
+
+    def watch(self, context) -> None:
+        context.add_init_script(CSP_LISTENER)
+        context.on("console", self._console)
+
+    def _console(self, message) -> None:
+        text = message.text
+        if message.type == "error" and (
+            "Content Security Policy" in text or text.startswith("CSP violation")
+        ):
+            self.violations.append(text)
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(request, browser):
+    """Watches every browser context a test opens (the `page` fixture's and those it
+    makes itself); fails the test on any violation of the Content-Security-Policy."""
+    watch = CspWatch()
+    new_context = browser.new_context
+
+    def watched_new_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        watch.watch(context)
+        return context
+
+    browser.new_context = watched_new_context
+    try:
+        yield watch.violations
+    finally:
+        browser.new_context = new_context
+    if watch.violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(watch.violations))
