@@ -55,6 +55,9 @@ def test_the_admin_and_the_round_screen_run_under_the_policy(page: Page, site, c
     log_in(page, site, "hana")
     page.goto(f"{site}/admin/negotiations/statedposition/?stated_on__year=2025")
     expect(page.locator("#changelist")).to_be_visible()
+    page.locator("#result_list tbody a").first.click()
+    page.locator("a.historylink").click()  # the History page (django-simple-history)
+    expect(page.locator("#change-history")).to_be_visible()
     page.goto(f"{site}/admin/negotiations/talkround/add/?negotiation=1&number=11")
     # The round screen's script fills the position's date from the round's.
     page.fill("#id_start_date", "2025-10-01")
