@@ -136,7 +136,7 @@ AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "config.logins.locked_out"
 # The client's address is the connection's unless PROXY_COUNT proxies (a load balancer)
 # stand in front and append it to X-Forwarded-For: a header the client sets is ignored.
 PROXY_COUNT = env_int("PROXY_COUNT", 0)

@@ -31,7 +31,8 @@ def test_after_too_many_wrong_passwords_the_right_one_is_refused_in_words(editor
     assert locked.status_code == 429
     assert right.status_code == 429
     page = right.content.decode()
-    assert "Too many failed logins" in page
+    assert "<h1>Too many failed logins</h1>" in page
+    assert "Tariff Talks Tracker — editors" in page  # the admin's own header
     assert f"wrong {settings.AXES_FAILURE_LIMIT} times in a row from your address" in page
     assert "paused for 15 minutes" in page
     assert "_auth_user_id" not in client.session
