@@ -82,8 +82,9 @@ def _sql_text(text: str) -> str:
 
 
 def postgres_up() -> list[str]:
+    # The speaker's rule has no WHEN: it checks every position written.
     rules = {
-        **{name: (table, columns, when) for name, (table, columns, when) in PARENT_RULES.items()},
+        **PARENT_RULES,
         SPEAKER_RULE: ("negotiations_statedposition", ["speaker_id", "party_id"], None),
     }
     statements = []
