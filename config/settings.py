@@ -104,7 +104,7 @@ MIDDLEWARE = [
     # handler500 in config/urls.py does the same for one raised in a middleware).
     "config.faults.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before anything reads a parameter: a NUL byte anywhere is a 400 in words.
+    # Before anything reads a parameter: a NUL byte in the admin is a 400 in words.
     "config.bad_input.RefuseNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

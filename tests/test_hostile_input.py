@@ -262,8 +262,8 @@ def test_a_non_key_in_an_autocomplete_field_is_a_form_error(editor, cast, url, f
     assert counts() == before
 
 
-def test_a_nul_byte_is_refused_in_words(analyst, cast):
-    response = analyst.get(reverse("negotiations:tariff_lines"), {"q": "steel\x00"})
+def test_a_nul_byte_in_the_admin_is_refused_in_words(editor, cast):
+    response = editor.get(POSITIONS, {"q": "steel\x00"})
 
     assert response.status_code == 400
     assert "sent a NUL character (often %00 in an address)" in response.content.decode()
