@@ -1,6 +1,6 @@
 """The rules that span rows, in words: which positions an edit of a parent would break.
 
-The database keeps these rules (triggers, migrations 0005 and 0012), so no path can break
+The database keeps these rules (triggers, migrations 0005 and 0013), so no path can break
 them; the models' `clean()` asks the same questions first, so that the admin says which
 positions stand in the way instead of showing an error page.
 """

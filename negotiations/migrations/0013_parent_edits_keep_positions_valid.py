@@ -156,6 +156,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("negotiations", "0011_newest_statement_indexes")]
+    dependencies = [("negotiations", "0012_reference_data_version_triggers")]
 
     operations = [migrations.RunPython(create, drop)]

@@ -27,7 +27,7 @@ def merge_unlinked_duplicates(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("negotiations", "0012_parent_edits_keep_positions_valid"),
+        ("negotiations", "0013_parent_edits_keep_positions_valid"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tariffs", "0009_search_indexes"),
+        ("tariffs", "0010_reference_data_version_triggers"),
     ]
 
     operations = [
