@@ -5,6 +5,7 @@ DEBUG=false and must then also set SECRET_KEY and ALLOWED_HOSTS, or startup fail
 """
 
 import os
+import re
 import warnings
 from datetime import timedelta
 from pathlib import Path
@@ -88,6 +89,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # Login throttling: failed logins are counted in the database, shared by every server.
     "axes",
+    # The JSON API (api/): its docs page's template and Swagger UI's files, served by us.
+    "ninja",
     # Change sets and version checks; knows neither app.
     "changes",
     # Only for its template (the admin's CSV import page): csvport has no models.
@@ -277,6 +280,18 @@ CACHES = {"default": cache_settings(os.environ.get("CACHE_URL") or "db://")}
 # code; by default a hash of the code, templates and static files.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 7 * 24 * 3600)
 RELEASE = os.environ.get("RELEASE", "")
+# The JSON API (/api/): anonymous reads per client address, counted in the cache above.
+# "120/min" (or /s, /h, /day); empty: no limit.
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120/min").strip()
+if API_RATE_LIMIT and not re.fullmatch(
+    r"[1-9][0-9]*/[0-9]*(s|sec|m|min|h|hour|d|day)", API_RATE_LIMIT
+):
+    raise ImproperlyConfigured(
+        f"API_RATE_LIMIT must be a number of requests per period, such as 120/min, 10/s, "
+        f"5000/day, or empty for no limit; not {API_RATE_LIMIT!r}"
+    )
+# The client's address is the connection's: an X-Forwarded-For header is not trusted.
+NINJA_NUM_PROXIES = 0
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api.main import api
 from config import faults
 
 admin.site.site_header = "Tariff Talks Tracker — editors"
@@ -13,5 +14,6 @@ handler500 = faults.server_error
 urlpatterns = [
     path("healthz", faults.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
     path("", include("negotiations.urls")),
 ]
