@@ -459,5 +459,15 @@ def rate(
     }
 
 
+# Last: any other address under /api/ is a 404 in JSON, not the site's HTML page.
+elsewhere = Router()
+
+
+@elsewhere.get("/{path:anything}", include_in_schema=False)
+def nothing_here(request, anything: str):
+    raise Http404(f"There is no endpoint at /api/{anything}: see /api/docs for those there are.")
+
+
 api.add_router("", talks)
 api.add_router("", tariffs)
+api.add_router("", elsewhere)
