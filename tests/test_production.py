@@ -13,12 +13,16 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 
-RENDER = """
+RENDER = r"""
 import django
 django.setup()
 from django.test import Client
-for url in ["/", "/negotiations/japan-us-2025/", "/tariff-lines/", "/nowhere/"]:
+for url in ["/", "/negotiations/japan-us-2025/", "/tariff-lines/", "/nowhere/", "/api/docs"]:
     print(url, Client(HTTP_HOST="tracker.example.org").get(url).status_code)
+docs = Client(HTTP_HOST="tracker.example.org").get("/api/docs").content.decode()
+import re
+hashed = re.search(r"/static/ninja/swagger-ui-bundle\.[0-9a-f]{12}\.js", docs)
+print("hashed docs files:", bool(hashed))
 """
 
 
@@ -62,6 +66,10 @@ def production_env(tmp_path, **overrides):
         ({"CACHE_MAX_ENTRIES": "lots"}, "CACHE_MAX_ENTRIES must be a whole number, not 'lots'"),
         ({"SESSION_HOURS": "long"}, "SESSION_HOURS must be a whole number, not 'long'"),
         ({"HSTS_BY_PROXY": "perhaps"}, "HSTS_BY_PROXY must be true or false, not 'perhaps'"),
+        (
+            {"API_RATE_LIMIT": "fast"},
+            "API_RATE_LIMIT must be a number of requests per period, such as 120/min",
+        ),
     ],
 )
 def test_a_bad_setting_stops_startup_with_a_message(tmp_path, overrides, message):
@@ -88,11 +96,13 @@ def test_with_debug_off_pages_render_from_collected_static_files(tmp_path):
 
     assert deploy.returncode == 0, deploy.stdout + deploy.stderr
     assert pages.returncode == 0, pages.stderr
-    assert pages.stdout.split("\n")[:4] == [
+    assert pages.stdout.split("\n")[:6] == [
         "/ 200",
         "/negotiations/japan-us-2025/ 200",
         "/tariff-lines/ 200",
         "/nowhere/ 404",
+        "/api/docs 200",
+        "hashed docs files: True",
     ]
     assert any((tmp_path / "static" / "css").glob("site.*.css"))
 
