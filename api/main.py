@@ -11,6 +11,7 @@ page costs the same wherever it is). Every answer carries an ETag and Last-Modif
 from __future__ import annotations
 
 from datetime import date
+from functools import wraps
 
 from django.http import Http404
 from django.utils import timezone
@@ -108,6 +109,33 @@ def bad_parameters(request, exc):
     )
 
 
+def answer(view):
+    """Every endpoint: refuses a NUL byte anywhere in the address (PostgreSQL would
+    refuse it in a query with an error, not an empty result), then answers 304 when the
+    client's copy is current (`conditional`), else runs."""
+    fresh = conditional(view)
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        given = [
+            request.path,
+            *request.GET.keys(),
+            *(v for _, vs in request.GET.lists() for v in vs),
+        ]
+        if any("\x00" in text for text in given):
+            return api.create_response(
+                request,
+                {
+                    "message": "The address holds a NUL character, which no parameter accepts.",
+                    "errors": [],
+                },
+                status=400,
+            )
+        return fresh(request, *args, **kwargs)
+
+    return guarded
+
+
 def refuse(invalid) -> None:
     """The API has no page to show a notice on: a value the page would ignore is refused."""
     if invalid:
@@ -123,6 +151,9 @@ def page(request, queryset, *, ordering, cursor: str | None, size: int | None) -
     if size is not None and not 1 <= size <= MAX_PER_PAGE:
         raise BadParameters([("page_size", str(size), f"Enter 1 to {MAX_PER_PAGE}.")])
     paginator = CursorPagination(ordering=ordering, page_size=PER_PAGE, max_page_size=MAX_PER_PAGE)
+    position = paginator.Cursor.from_encoded_param(cursor).p
+    if position is not None and "\x00" in position:
+        raise BadParameters([("cursor", cursor, "Not a cursor this API gave out.")])
     return paginator.paginate_queryset(
         queryset, paginator.Input(page_size=size, cursor=cursor), request
     )
@@ -142,7 +173,7 @@ talks = Router(tags=["negotiations"])
     response={200: schemas.page_of(schemas.NegotiationOut, "NegotiationPage"), **ERRORS},
     summary="Negotiations, with their parties and counts of issues by status",
 )
-@decorate_view(conditional)
+@decorate_view(answer)
 def negotiations(
     request,
     party: str | None = Query(None, description="ISO code of a party: JPN"),
@@ -173,7 +204,7 @@ def negotiations(
     response={200: schemas.NegotiationOut, **ERRORS},
     summary="One negotiation, with its parties and counts",
 )
-@decorate_view(conditional)
+@decorate_view(answer)
 def negotiation(request, slug: str):
     found = listed_negotiations().filter(slug=slug).first()
     if found is None:
@@ -186,7 +217,7 @@ def negotiation(request, slug: str):
     response={200: list[schemas.GapRowOut], **ERRORS},
     summary="The gap table as of a round",
 )
-@decorate_view(conditional)
+@decorate_view(answer)
 def gap(
     request,
     slug: str,
@@ -209,7 +240,7 @@ def gap(
     response={200: schemas.page_of(schemas.RoundOut, "RoundPage"), **ERRORS},
     summary="The rounds of a negotiation, by number",
 )
-@decorate_view(conditional)
+@decorate_view(answer)
 def rounds(
     request,
     slug: str,
@@ -229,7 +260,7 @@ def rounds(
     response={200: schemas.page_of(schemas.MilestoneOut, "MilestonePage"), **ERRORS},
     summary="The milestones of a negotiation (deadlines, threats, agreements), by date",
 )
-@decorate_view(conditional)
+@decorate_view(answer)
 def milestones(
     request,
     slug: str,
@@ -245,7 +276,7 @@ def milestones(
     response={200: schemas.page_of(schemas.IssueOut, "IssuePage"), **ERRORS},
     summary="The issues of a negotiation, by slug",
 )
-@decorate_view(conditional)
+@decorate_view(answer)
 def issues(
     request,
     slug: str,
@@ -264,7 +295,7 @@ def issues(
     response={200: schemas.page_of(schemas.PositionOut, "PositionPage"), **ERRORS},
     summary="Stated positions, with their source and confidence",
 )
-@decorate_view(conditional)
+@decorate_view(answer)
 def positions(
     request,
     negotiation: str | None = Query(None, description="Slug of a negotiation"),
@@ -309,7 +340,7 @@ def positions(
     response={200: schemas.page_of(schemas.OfficialOut, "OfficialPage"), **ERRORS},
     summary="Officials, by name",
 )
-@decorate_view(conditional)
+@decorate_view(answer)
 def officials(
     request,
     country: str | None = Query(None, description="ISO code of their country"),
@@ -327,7 +358,7 @@ def officials(
     response={200: schemas.OfficialOut, **ERRORS},
     summary="One official",
 )
-@decorate_view(conditional)
+@decorate_view(answer)
 def official(request, official_id: int):
     return get_official(official_id)
 
@@ -342,7 +373,7 @@ tariffs = Router(tags=["tariffs"])
     response={200: schemas.page_of(schemas.CountryOut, "CountryPage"), **ERRORS},
     summary="Countries and blocs, by code",
 )
-@decorate_view(conditional)
+@decorate_view(answer)
 def countries(
     request,
     cursor: str | None = Query(None, description=CURSOR),
@@ -356,7 +387,7 @@ def countries(
     response={200: schemas.CountryOut, **ERRORS},
     summary="One country",
 )
-@decorate_view(conditional)
+@decorate_view(answer)
 def country(request, code: str):
     return get_country(code)
 
@@ -366,7 +397,7 @@ def country(request, code: str):
     response={200: schemas.page_of(schemas.TariffLineOut, "TariffLinePage"), **ERRORS},
     summary="Tariff lines with their applied rate for a partner on a date",
 )
-@decorate_view(conditional)
+@decorate_view(answer)
 def tariff_lines(
     request,
     q: str | None = Query(None, description="HS code prefix (87.03) or words of the description"),
@@ -400,7 +431,7 @@ def tariff_lines(
     response={200: schemas.page_of(schemas.MeasureOut, "MeasurePage"), **ERRORS},
     summary="Tariff measures, with their lines counted and partners",
 )
-@decorate_view(conditional)
+@decorate_view(answer)
 def measures(
     request,
     importer: str | None = Query(None, description="ISO code of the importer"),
@@ -425,7 +456,7 @@ def measures(
     response={200: schemas.RateOut, **ERRORS},
     summary="The rate in force for an importer, partner, line and date",
 )
-@decorate_view(conditional)
+@decorate_view(answer)
 def rate(
     request,
     importer: str = Query(..., description="ISO code of the importer: USA"),

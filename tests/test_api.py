@@ -214,7 +214,10 @@ def test_a_page_of_names_with_equal_first_keys_misses_none(anonymous, cast):
         ("/api/rate?importer=USA&partner=JPN&hs_code=9999", 404, "has no tariff line"),
         ("/api/countries/XYZ", 404, "There is no country with the code “XYZ”."),
         ("/api/officials/999999", 404, "There is no official number 999999."),
-        ("/api/nothing-here", 404, ""),
+        ("/api/nothing-here", 404, "There is no endpoint at /api/nothing-here"),
+        ("/api/negotiations/japan-us-2025/issues?sector=%00", 400, "NUL character"),
+        ("/api/negotiations/%00/gap", 400, "NUL character"),
+        ("/api/officials?cursor=cD0lMDA%3D", 400, "cursor “cD0lMDA=”: Not a cursor"),
     ],
 )
 def test_a_bad_parameter_is_answered_in_words_as_json(anonymous, cast, url, status, words):
