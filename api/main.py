@@ -15,6 +15,7 @@ from functools import wraps
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from ninja import NinjaAPI, Query, Router
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError, ValidationError
@@ -131,7 +132,11 @@ def answer(view):
                 },
                 status=400,
             )
-        return fresh(request, *args, **kwargs)
+        response = fresh(request, *args, **kwargs)
+        # Kept, but asked about again each time: a browser or proxy would otherwise reuse
+        # an answer for a while by its age alone (heuristic freshness), stale or not.
+        patch_cache_control(response, no_cache=True)
+        return response
 
     return guarded
 

@@ -70,6 +70,7 @@ def test_every_endpoint_answers_json_to_an_anonymous_reader(anonymous, cast, nam
     assert response.status_code == 200, response.content
     assert response["Content-Type"].startswith("application/json")
     assert response["ETag"] and response["Last-Modified"]
+    assert response["Cache-Control"] == "no-cache"
     body = response.json()
     assert body if not isinstance(body, dict) or "results" not in body else body["results"]
 
@@ -149,6 +150,7 @@ def test_an_unchanged_answer_is_a_304_and_an_edit_changes_the_etag(anonymous, ca
     again = anonymous.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
     assert again.content == b""
+    assert (again["ETag"], again["Cache-Control"]) == (first["ETag"], "no-cache")
     since = anonymous.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
     assert since.status_code == 304
     assert anonymous.get(f"{url}&sort=issue", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
