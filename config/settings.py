@@ -290,8 +290,9 @@ if API_RATE_LIMIT and not re.fullmatch(
         f"API_RATE_LIMIT must be a number of requests per period, such as 120/min, 10/s, "
         f"5000/day, or empty for no limit; not {API_RATE_LIMIT!r}"
     )
-# The client's address is the connection's: an X-Forwarded-For header is not trusted.
-NINJA_NUM_PROXIES = 0
+# The client's address, as for login throttling: the connection's, unless PROXY_COUNT
+# proxies append it to X-Forwarded-For (a header the client sets alone is not trusted).
+NINJA_NUM_PROXIES = PROXY_COUNT
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
