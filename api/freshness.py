@@ -1,20 +1,17 @@
 """ETag and Last-Modified from the data's versions, so that a notebook's repeated call
 costs one small query and a 304.
 
-Every answer of the API is made from three kinds of data, each with a mark that moves
-when it changes:
-
-- a negotiation's data (the negotiation, its rounds and participants, issues, milestones,
-  positions): its `NegotiationDataVersion`, bumped by database triggers on any write,
-  however made, and removed with the negotiation (so their count sees a deletion);
-- officials, sources and countries: every save in the admin, every import and every demo
-  load is a `ChangeSet`;
-- tariff data (lines, measures, trade values): their `updated_at`, and the change sets
-  above for deletions and links;
-
-and, for rates in force "today", the date. One query reads every mark from the end of an
-index; the ETag is a hash of them and of the URL (path and query), so two URLs never share
-one. Last-Modified is the latest of the marks' times, and never before today's start.
+Every answer of the API is made from two kinds of data, each with a version that the
+database moves, with triggers, in the transaction of any write however made (the admin,
+an import, a raw UPDATE): a negotiation's data (`NegotiationDataVersion`: the negotiation,
+its rounds and participants, issues, milestones, positions; removed with the negotiation,
+so their count sees a deletion) and the reference data (`changes.ReferenceDataVersion`:
+countries, tariff lines, measures and their links, trade values, officials, sources). They
+are the versions that key the cached pages (negotiations/page_cache.py), so a page and the
+API's answer go stale together. With them, for rates in force "today", the date. One
+query reads them; the ETag is a hash of them and of the URL (path and query), so two URLs
+never share one. Last-Modified is the latest of the versions' times, and never before
+today's start.
 """
 
 from __future__ import annotations
@@ -27,9 +24,8 @@ from django.db import connection
 from django.utils import timezone
 from django.views.decorators.http import condition
 
-from changes.models import ChangeSet
+from changes.models import ReferenceDataVersion
 from negotiations.models import NegotiationDataVersion
-from tariffs.models import TariffLine, TariffMeasure, TradeValue
 
 # Bump when the API's answers change shape: every cached copy is then stale.
 API_FORMAT = 1
@@ -46,22 +42,16 @@ def _table(model) -> str:
 
 
 def read_stamp() -> Stamp:
-    """Every mark in one query: a handful of index reads, whatever the tables' size."""
+    """Every version in one query: a handful of index reads, whatever the tables' size."""
     versions = _table(NegotiationDataVersion)
-    change_sets = _table(ChangeSet)
-    parts = [
-        f"(SELECT MAX(version) FROM {versions})",
-        f"(SELECT COUNT(*) FROM {versions})",
-        f"(SELECT MAX(changed_at) FROM {versions})",
-        f"(SELECT MAX(id) FROM {change_sets})",
-        f"(SELECT MAX(created_at) FROM {change_sets})",
-        *(
-            f"(SELECT MAX(updated_at) FROM {_table(m)})"
-            for m in (TariffLine, TariffMeasure, TradeValue)
-        ),
-    ]
+    reference = _table(ReferenceDataVersion)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))
+        cursor.execute(
+            f"SELECT (SELECT MAX(version) FROM {versions}), (SELECT COUNT(*) FROM {versions}),"
+            f" (SELECT MAX(changed_at) FROM {versions}),"
+            f" (SELECT version FROM {reference} WHERE id = 1),"
+            f" (SELECT changed_at FROM {reference} WHERE id = 1)"
+        )
         marks = tuple(cursor.fetchone())
     today = timezone.localdate()
     start_of_today = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))

@@ -165,6 +165,22 @@ def test_an_unchanged_answer_is_a_304_and_an_edit_changes_the_etag(anonymous, ca
     assert autos["gap_pp"] == 27.5
 
 
+def test_an_edit_made_around_the_app_changes_the_etag_of_reference_data(anonymous, cast):
+    """The ETag follows the database's own versions: an official renamed by raw SQL (no
+    admin, no change set) is a new answer, not a 304."""
+    url = "/api/officials?country=JPN"
+    first = anonymous.get(url)
+    assert anonymous.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE negotiations_official SET title = 'Minister' WHERE name = 'Ryosei Akazawa'"
+        )
+    changed = anonymous.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200
+    assert "Minister" in {official["title"] for official in changed.json()["results"]}
+
+
 def test_a_list_is_read_page_by_page_by_cursor_in_a_stable_order(anonymous, cast):
     every = list(
         StatedPosition.objects.filter(round__negotiation__slug="japan-us-2025")
