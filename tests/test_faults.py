@@ -7,6 +7,7 @@ import logging
 import os
 import socket
 import threading
+from contextlib import contextmanager
 from decimal import Decimal
 
 import psycopg
@@ -44,10 +45,11 @@ def closed_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def database_down(django_db_blocker):
+@contextmanager
+def connections_refused(django_db_blocker):
     """The site's database settings pointing at a closed port, as when PostgreSQL is
-    stopped: every connection attempt is refused by the operating system."""
+    stopped: every connection attempt is refused by the operating system (a live
+    server's threads included: they read the same settings)."""
     default = connections[DEFAULT_DB_ALIAS]
     with django_db_blocker.unblock():
         default.close()
@@ -58,6 +60,12 @@ def database_down(django_db_blocker):
         finally:
             default.close()
             default.settings_dict["HOST"], default.settings_dict["PORT"] = saved
+
+
+@pytest.fixture
+def database_down(django_db_blocker):
+    with connections_refused(django_db_blocker):
+        yield
 
 
 def server_dsn() -> str:

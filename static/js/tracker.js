@@ -11,3 +11,32 @@ document.addEventListener("htmx:beforeHistoryUpdate", (event) => {
     update.type = "replace";
   }
 });
+
+// A control whose request fails (the database not answering, the network gone) leaves
+// the page as it was; say so in words instead of doing nothing, and clear the message
+// at the next request that succeeds.
+function showRequestProblem(text) {
+  const box = document.getElementById("request-problem");
+  if (!box) return;
+  box.textContent = text;
+  box.hidden = text === "";
+}
+
+document.addEventListener("htmx:responseError", (event) => {
+  const status = event.detail.xhr.status;
+  showRequestProblem(
+    status === 503
+      ? "The database is not answering, so this page was not updated. Nothing was changed; try again in a few seconds."
+      : `The server could not answer (error ${status}), so this page was not updated.`,
+  );
+});
+
+document.addEventListener("htmx:sendError", () => {
+  showRequestProblem(
+    "The server could not be reached, so this page was not updated. Check the connection and try again.",
+  );
+});
+
+document.addEventListener("htmx:afterRequest", (event) => {
+  if (event.detail.successful) showRequestProblem("");
+});
