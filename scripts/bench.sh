@@ -25,17 +25,7 @@ if [[ ! $SEED =~ ^[0-9]+$ ]]; then
     exit 1
 fi
 
-TMP_DIR=$(mktemp -d)
-# shellcheck disable=SC2317  # only reached through the EXIT trap
-cleanup() {
-    local rc=$?
-    stop_throwaway_pg
-    rm -rf "$TMP_DIR"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+clean_up_on_exit
 
 ensure_venv requirements.txt
 

@@ -154,3 +154,21 @@ stop_throwaway_pg() {
     rmdir "$PGDATA_ROOT" 2>/dev/null || true
     PG_RUN_DIR=''
 }
+
+# For a script that may start a throwaway cluster and writes scratch files: makes
+# $TMP_DIR, and however the script ends (an error, Ctrl-C, kill) stops the cluster and
+# removes the folder, keeping the script's exit status.
+clean_up_on_exit() {
+    TMP_DIR=$(mktemp -d)
+    trap _clean_up EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+}
+
+# shellcheck disable=SC2317  # only reached through the EXIT trap
+_clean_up() {
+    local rc=$?
+    stop_throwaway_pg
+    rm -rf "$TMP_DIR"
+    exit "$rc"
+}
