@@ -19,6 +19,7 @@ from negotiations import integrity
 from tariffs.models import (
     Confidence,
     Country,
+    HSCode,
     TariffLine,
     protect_link_targets,
     rate_in_range,
@@ -392,6 +393,17 @@ class Issue(models.Model):
         "rate a good with a 0% MFN rate would pay.",
     )
     tariff_lines = models.ManyToManyField(TariffLine, blank=True, related_name="issues")
+    hs_code = models.ForeignKey(
+        HSCode,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issues",
+        verbose_name="HS code",
+        help_text="The chapter (87), heading (87.03) or subheading (8703.23) of the HS "
+        "nomenclature the issue is about, whichever importer's tariff it concerns; empty "
+        "when it spans chapters or is not about goods.",
+    )
     target_rate_means = models.CharField(
         "what a target rate means here",
         max_length=200,

@@ -7,6 +7,7 @@ from negotiations.views import (
     countries,
     downloads,
     home,
+    hs_codes,
     negotiation,
     officials,
     rounds,
@@ -60,4 +61,5 @@ urlpatterns = [
         tariff_lines.line_detail,
         name="tariff_line",
     ),
+    path("hs/<str:code>/", hs_codes.hs_code, name="hs_code"),
 ]

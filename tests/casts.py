@@ -1,6 +1,7 @@
 """A small cast for the page tests, built with the factories: the Japan–U.S. talks told in
 five rounds, two shorter U.S. talks (with the U.K. and the EU) to compare them with, and
-the U.S. duties on cars, parts and metals they are about.
+the U.S. duties on cars, parts and metals they are about. Issues on cars, parts and rice
+are tied to their HS headings (the EU's cars and parts to chapter 87).
 
 Every fact a page test asserts is set here, where the test's reader can see it; the demo
 data (`negotiations/demo/`) is a different, longer story with tests of its own. The
@@ -262,12 +263,20 @@ def japan_us_talks(cast: Cast) -> Talks:
     )
 
     lines = cast.lines
-    talks.issue("autos", "Passenger cars", "automotive", lines=[lines["8703"]])
-    talks.issue("auto-parts", "Auto parts", "automotive", lines=[lines["8708"]])
+    # Tied to the HS nomenclature: cars to heading 87.03, parts to 87.08, rice to 10.06;
+    # metals span chapters 72, 73 and 76, so they are tied to none.
+    talks.issue("autos", "Passenger cars", "automotive", lines=[lines["8703"]], hs_code_id="8703")
+    talks.issue("auto-parts", "Auto parts", "automotive", lines=[lines["8708"]], hs_code_id="8708")
     metals = [lines["72"], lines["73"], lines["76"]]
     talks.issue("steel-aluminum", "Steel and aluminum", "metals", lines=metals)
     talks.issue("reciprocal", "Reciprocal tariff", "all goods", covers_all_goods=True)
-    talks.issue("agriculture", "Rice and agriculture", "agriculture", lines=[lines["1006"]])
+    talks.issue(
+        "agriculture",
+        "Rice and agriculture",
+        "agriculture",
+        lines=[lines["1006"]],
+        hs_code_id="1006",
+    )
     talks.issue("currency", "Currency", "finance")
     talks.issue("defense", "Defense spending", "security")
     talks.issue("economic-security", "Economic security", "security")
@@ -344,7 +353,7 @@ def uk_us_talks(cast: Cast) -> Talks:
     )
     talks.round(1, "2025-05-08")
     talks.rounds[1].participants.set([cast.lutnick])
-    talks.issue("autos", "Cars", "automotive", lines=[cast.lines["8703"]])
+    talks.issue("autos", "Cars", "automotive", lines=[cast.lines["8703"]], hs_code_id="8703")
     talks.issue("reciprocal", "Reciprocal tariff", "all goods", covers_all_goods=True)
     talks.issue("steel-aluminum", "Steel and aluminum", "metals")
     talks.issue("agriculture", "Beef, ethanol and agriculture", "agriculture")
@@ -365,7 +374,10 @@ def eu_us_talks(cast: Cast) -> Talks:
     )
     talks.round(1, "2025-07-27", "Turnberry, Scotland")
     talks.rounds[1].participants.set([cast.lutnick])
-    talks.issue("autos", "Cars and parts", "automotive", lines=[cast.lines["8703"]])
+    # Cars and parts: two headings, so the chapter.
+    talks.issue(
+        "autos", "Cars and parts", "automotive", lines=[cast.lines["8703"]], hs_code_id="87"
+    )
     talks.issue("reciprocal", "Reciprocal tariff", "all goods", covers_all_goods=True)
     talks.issue("industrial-goods", "Industrial goods", "industry")
     for party in (eu, usa):

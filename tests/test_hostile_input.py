@@ -10,7 +10,7 @@ here."""
 
 import re
 from html import unescape
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 from django.apps import apps
@@ -82,6 +82,8 @@ def analyst_pages(cast) -> list[str]:
         reverse("negotiations:official", args=[cast.akazawa.pk]),
         reverse("negotiations:country", args=["USA"]),
         reverse("negotiations:tariff_line", args=["USA", "8703"]),
+        reverse("negotiations:hs_code", args=["8703"]),
+        reverse("negotiations:hs_code", args=["87"]),
         reverse("negotiations:gap_csv", args=["japan-us-2025"]),
         reverse("negotiations:positions_csv", args=["japan-us-2025"]),
         reverse("negotiations:tariff_lines_csv"),
@@ -165,6 +167,21 @@ def test_no_autocomplete_request_reaches_a_500(editor, cast, data):
     response = editor.get(reverse("admin:autocomplete"), query)
 
     assert response.status_code in (200, 400, 403, 404), (query, response.status_code)
+
+
+@pytest.mark.slow
+@settings(SETTINGS, max_examples=60)
+@given(code=st.one_of(VALUES, st.sampled_from(["87.03", "8703.23.10", "77", "98", "9999999999"])))
+def test_no_hs_code_in_an_address_reaches_a_500(cast, code):
+    """The code is part of the path, not a parameter: /hs/<code>/ and a line's page."""
+    client = Client(raise_request_exception=False)
+    path = quote(code, safe="")
+
+    for url in (f"/hs/{path}/", f"/tariff-lines/USA/{path}/"):
+        response = client.get(url)
+        assert response.status_code in (200, 301, 404), (url, response.status_code)
+        if response.status_code == 404:
+            assert "Not found" in response.content.decode()
 
 
 def counts() -> dict[str, int]:

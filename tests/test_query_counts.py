@@ -45,11 +45,14 @@ PAGES = {
     "round": (f"{JAPAN_US}/rounds/2/", {}, 9),
     "official": ("/officials/{akazawa}/", {}, 8),
     "country": ("/countries/USA/", {}, 8),
-    "tariff search by HS code": ("/tariff-lines/?q=87", {}, 6),
+    # One query more for the HS code searched, named above the results.
+    "tariff search by HS code": ("/tariff-lines/?q=87", {}, 7),
     "tariff search by words": ("/tariff-lines/?q=steel&partner=JPN", {}, 7),
-    "tariff search, fragment": ("/tariff-lines/?q=87&partner=JPN", HTMX, 5),
-    "tariff line": ("/tariff-lines/USA/8703/", {}, 10),
+    "tariff search, fragment": ("/tariff-lines/?q=87&partner=JPN", HTMX, 6),
+    "tariff line": ("/tariff-lines/USA/8703/", {}, 11),
     "tariff line, fragment": ("/tariff-lines/USA/8703/?date=2025-05-01", HTMX, 5),
+    "HS code": ("/hs/87/", {}, 6),
+    "HS code, second pages": ("/hs/8703/?lines=2&issues=2", {}, 6),
     "compare": ("/compare/?importer=USA", {}, 5),
     "compare, fragment": ("/compare/?importer=JPN", HTMX, 5),
 }
@@ -66,7 +69,7 @@ def queries(client, url, headers) -> int:
 def grow(cast) -> None:
     """Many times more of everything the pages list or read: negotiations of Japan and
     the United States, rounds and positions in the Japan–U.S. talks and elsewhere,
-    statements by Akazawa, lines, measures and trade values."""
+    statements by Akazawa, lines, measures and trade values, issues tied to heading 87.03."""
     japan, usa = country("JPN"), country("USA")
     talks = cast.japan_us
     for number in range(6, 16):
@@ -92,7 +95,10 @@ def grow(cast) -> None:
             talk_round = TalkRoundFactory(negotiation=other, number=number)
             for slug in ("autos", "steel-aluminum", f"only-{n}"):
                 issue = other.issues.filter(slug=slug).first() or IssueFactory(
-                    negotiation=other, slug=slug, name=slug
+                    negotiation=other,
+                    slug=slug,
+                    name=slug,
+                    hs_code_id="8703" if slug == "autos" else None,
                 )
                 for party in (other.party_a, usa):
                     StatedPositionFactory(

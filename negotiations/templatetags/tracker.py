@@ -8,6 +8,7 @@ from csvport.weburls import link_target
 from negotiations.gap import GapStatus
 from negotiations.models import Stance
 from tariffs import rates
+from tariffs.hs import dotted_hs_code
 
 register = template.Library()
 
@@ -18,6 +19,13 @@ def web_url(value) -> str:
     (csvport.weburls), "" otherwise. Every link to an outside address goes through it, so
     a `javascript:` URL written by any means never becomes a live link."""
     return link_target(value)
+
+
+@register.filter
+def hs_dotted(code) -> str:
+    """An HS code as analysts write it (8703 → 87.03), from the code alone: an issue's
+    `hs_code_id` prints without fetching the code's row."""
+    return dotted_hs_code(str(code or ""))
 
 
 @register.filter

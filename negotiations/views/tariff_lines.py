@@ -16,7 +16,9 @@ from negotiations.page_cache import cached_page
 from negotiations.pagination import paginate
 from negotiations.views import wants_fragment
 from tariffs.forms import AsOfForm
+from tariffs.hs import normalize_hs_code
 from tariffs.lookups import get_country, get_line
+from tariffs.models import HSCode
 from tariffs.rates import applied_rates, measures_covering, rates_by_partner
 from tariffs.search import search_lines
 
@@ -54,6 +56,7 @@ def lines(request):
 
     rates = applied_rates(page.object_list, partner, on)
     rows = [(line, rates[line.pk]) for line in page.object_list]
+    code = searched_hs_code(values["q"] or "")
 
     context = {
         "form": form,
@@ -63,6 +66,7 @@ def lines(request):
         "page_obj": page,
         "listing": listing,
         "rows": rows,
+        "place": HSCode.objects.place_of(code) if code else None,
         "export_query": query,
         "line_query": f"?date={on.isoformat()}" if form.date_chosen else "",
         "notices": notices,
@@ -72,6 +76,16 @@ def lines(request):
     if wants_fragment(request):
         return render(request, "negotiations/tariff_lines.html#results", context)
     return render(request, "negotiations/tariff_lines.html", context)
+
+
+def searched_hs_code(query: str) -> str:
+    """The first word of a search that is an HS code (87.03 → 8703), to name it above the
+    results; "" when none is."""
+    for word in query.split():
+        code = normalize_hs_code(word)
+        if 2 <= len(code) <= 10 and code.isascii() and code.isdigit():
+            return code[:10]
+    return ""
 
 
 @vary_on_headers("HX-Request")
@@ -125,6 +139,7 @@ def line_detail(request, importer, hs_code):
         label="Issues page",
     )
     context.update(
+        place=HSCode.objects.place_of(line.hs_code),
         measures=measures.items,
         measures_listing=measures,
         issues=issues.items,

@@ -74,11 +74,13 @@ def site(live_server):
 
 def restore_editors_group() -> None:
     """The Editors group as its migration makes it (the flush emptied it too)."""
-    wanted = import_module("negotiations.migrations.0002_editors_group").EDITOR_PERMISSIONS
     group, _ = Group.objects.get_or_create(name="Editors")
     group.permissions.set(
         Permission.objects.get(content_type__app_label=app, codename=f"{action}_{model}")
-        for app, models in wanted.items()
+        for migration in ("0002_editors_group", "0015_issue_hs_code")
+        for app, models in import_module(
+            f"negotiations.migrations.{migration}"
+        ).EDITOR_PERMISSIONS.items()
         for model, actions in models.items()
         for action in actions
     )
