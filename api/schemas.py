@@ -93,6 +93,14 @@ class IssueOut(Schema):
     covers_all_goods: bool
     target_rate_means: str
     tariff_lines: list[str] = Field(description="HS codes of the lines the issue concerns")
+    hs_code: str | None = Field(
+        description="The chapter, heading or subheading of the HS nomenclature (2022) the "
+        "issue is about, digits only (8703); null when none is set"
+    )
+
+    @staticmethod
+    def resolve_hs_code(issue) -> str | None:
+        return issue.hs_code_id
 
     @staticmethod
     def resolve_tariff_lines(issue) -> list[str]:

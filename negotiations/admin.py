@@ -357,11 +357,11 @@ class TalkRoundAdmin(CsvImportAdmin, HistoryAdmin):
 @admin.register(Issue)
 class IssueAdmin(CsvImportAdmin, HistoryAdmin):
     csv_importer = IssueImporter
-    list_display = ["name", "slug", "negotiation", "sector", "covers_all_goods"]
+    list_display = ["name", "slug", "negotiation", "sector", "hs_code", "covers_all_goods"]
     list_filter = ["negotiation", "sector", "covers_all_goods"]
     search_fields = ["name", "slug", "sector", "negotiation__slug", "negotiation__title"]
-    autocomplete_fields = ["tariff_lines"]
-    list_select_related = ["negotiation"]
+    autocomplete_fields = ["tariff_lines", "hs_code"]
+    list_select_related = ["negotiation", "hs_code"]
 
 
 @admin.register(Milestone)

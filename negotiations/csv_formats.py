@@ -39,6 +39,7 @@ from tariffs.csv_formats import (
     RATE,
     confidence_column,
     country_column,
+    nomenclature_code,
     optional_country_code,
     url_column,
 )
@@ -359,6 +360,15 @@ ISSUE_COLUMNS = (
         rule="HS codes of existing lines of “lines_importer”, separated by spaces (import "
         "the lines first); they replace the issue's lines",
         example="8703",
+    ),
+    Column(
+        "hs_code",
+        field="hs_code__code",
+        parse=nomenclature_code,
+        optional=True,
+        rule="the chapter, heading or subheading of the HS nomenclature (2022) the issue is "
+        "about, dots allowed (87, 87.03, 8703.23); may be empty, or left out of the file",
+        example="87.03",
     ),
     FACT_NOTE,
 )

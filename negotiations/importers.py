@@ -36,7 +36,7 @@ from negotiations.csv_formats import (
     SOURCES,
 )
 from negotiations.models import Issue, Negotiation, Official, Source, StatedPosition, TalkRound
-from tariffs.hs import normalize_hs_code
+from tariffs.hs import dotted_hs_code, normalize_hs_code
 from tariffs.importers import CountryCells
 from tariffs.models import TariffLine
 
@@ -917,6 +917,18 @@ class IssueImporter(ModelImporter):
                 "lines “lines” names.",
             )
         return super().read_row(row)
+
+    def unknown(self, row, column, value, table):
+        if column.name != "hs_code":
+            return super().unknown(row, column, value, table)
+        # The nomenclature is reference data: nothing to add or import first.
+        self.error(
+            row,
+            column.name,
+            f"the HS nomenclature (edition 2022) has no code {dotted_hs_code(value)}: write "
+            "a chapter, heading or subheading that exists (87, 87.03, 8703.23), or leave it "
+            "empty.",
+        )
 
     def find(self, row, column, value):
         if column.name != "lines":

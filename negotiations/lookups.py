@@ -38,6 +38,6 @@ def get_official(pk: int) -> Official:
 
 def get_issue(negotiation: Negotiation, slug: str) -> Issue:
     try:
-        return Issue.objects.get(negotiation=negotiation, slug=slug)
+        return Issue.objects.select_related("hs_code").get(negotiation=negotiation, slug=slug)
     except Issue.DoesNotExist:
         raise Http404(f"{negotiation.title} has no issue “{slug}”.") from None

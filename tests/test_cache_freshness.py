@@ -299,3 +299,22 @@ def test_a_new_release_does_not_serve_the_pages_of_the_last(analyst, cast, setti
         analyst.get(PAGE)
 
     assert len(computed) > 5
+
+
+def test_an_issue_tied_to_an_hs_code_shows_on_that_codes_page_at_once(
+    analyst, editor, cast, any_cache
+):
+    """The HS pages are cached under every negotiation's version: tying an issue in the
+    admin changes its negotiation's, so the code's page is computed again."""
+    page = reverse("negotiations:hs_code", args=["72"])
+    issue_url = reverse("negotiations:issue_history", args=["japan-us-2025", "steel-aluminum"])
+    assert issue_url not in analyst.get(page).content.decode()
+    steel = cast.japan_us.issues["steel-aluminum"]
+    change = reverse("admin:negotiations_issue_change", args=[steel.pk])
+    form = posted(editor.get(change))
+
+    response = editor.post(change, {**form, "hs_code": "72"})
+
+    assert response.status_code == 302
+    assert issue_url in analyst.get(page).content.decode()
+    assert '<a class="hs-link" href="/hs/72/">HS 72</a>' in steel_row(analyst)

@@ -116,6 +116,25 @@ def test_issues_are_linked_to_the_lines_of_the_importer_they_concern(demo):
     assert reciprocal.covers_all_goods
 
 
+def test_issues_on_one_kind_of_good_are_tied_to_its_hs_heading(demo):
+    """Cars 87.03, parts 87.08, rice 10.06; steel and aluminum (chapters 72, 73 and 76),
+    the U.K.'s beef and ethanol and the EU's industrial goods span chapters: none."""
+    tied = {
+        (negotiation, slug): code
+        for negotiation, slug, code in Issue.objects.filter(hs_code__isnull=False).values_list(
+            "negotiation__slug", "slug", "hs_code"
+        )
+    }
+
+    assert tied == {
+        ("japan-us-2025", "autos"): "8703",
+        ("japan-us-2025", "auto-parts"): "8708",
+        ("japan-us-2025", "agriculture"): "1006",
+        ("uk-us-2025", "autos"): "8703",
+        ("eu-us-2025", "autos"): "8703",
+    }
+
+
 def test_japanese_rice_has_a_specific_duty_not_a_percentage(demo):
     rice = TariffLine.objects.get(importer__code="JPN", hs_code="1006")
     assert rice.base_rate_pct is None

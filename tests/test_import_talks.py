@@ -207,6 +207,56 @@ class TestIssues:
 
         assert list(Issue.objects.get(slug="autos").tariff_lines.all()) == [line]
 
+    def test_an_issue_is_tied_to_an_hs_code_written_with_or_without_dots(self, talks):
+        rows = [
+            {"negotiation": "japan-us", "issue": "autos", "name": "Cars", "hs_code": "87.03"},
+            {"negotiation": "japan-us", "issue": "rice", "name": "Rice", "hs_code": "1006"},
+            {"negotiation": "japan-us", "issue": "parts", "name": "Parts", "hs_code": "87"},
+            {"negotiation": "japan-us", "issue": "currency", "name": "Currency", "hs_code": ""},
+        ]
+        body = csv_bytes(IssueImporter.format.names, rows)
+
+        plan_file(IssueImporter, body, max_bytes=ADMIN_MAX_BYTES).apply()
+
+        assert dict(Issue.objects.values_list("slug", "hs_code")) == {
+            "autos": "8703",
+            "rice": "1006",
+            "parts": "87",
+            "currency": None,
+        }
+
+    @pytest.mark.parametrize(
+        ("code", "expected"),
+        [
+            (
+                "77.01",
+                "line 3, column hs_code: the HS nomenclature (edition 2022) has no code 77.01: "
+                "write a chapter, heading or subheading that exists (87, 87.03, 8703.23), or "
+                "leave it empty.",
+            ),
+            (
+                "870",
+                "line 3, column hs_code: “870” is not a code of the HS nomenclature: write a "
+                "chapter (87), a heading (87.03) or a subheading (8703.23), or leave it empty.",
+            ),
+            ("8703.23.10", "line 3, column hs_code: “8703.23.10” is not a code of the HS"),
+        ],
+    )
+    def test_an_unknown_or_malformed_hs_code_is_refused_by_row_and_nothing_is_written(
+        self, talks, code, expected
+    ):
+        rows = [
+            {"negotiation": "japan-us", "issue": "autos", "name": "Cars", "hs_code": "8703"},
+            {"negotiation": "japan-us", "issue": "rice", "name": "Rice", "hs_code": code},
+        ]
+        planned = plan_file(
+            IssueImporter, csv_bytes(IssueImporter.format.names, rows), max_bytes=ADMIN_MAX_BYTES
+        )
+
+        found = [str(problem) for problem in planned.problems]
+        assert len(found) == 1 and found[0].startswith(expected), found
+        assert not Issue.objects.exists()
+
     @pytest.mark.parametrize(
         ("cells", "expected"),
         [
