@@ -117,6 +117,8 @@ def test_an_editor_chooses_an_issues_code_by_autocomplete_and_saves_it(editor, c
 
     assert response.status_code == 302
     assert Issue.objects.get(pk=issue.pk).hs_code_id == "72"
+    changes = text(editor.get(reverse("negotiations:changes")).content.decode())
+    assert "HS code — → 72 Iron and steel" in changes
 
 
 def test_a_code_not_in_the_nomenclature_is_a_form_error(editor, cast):

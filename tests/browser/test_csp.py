@@ -36,6 +36,7 @@ def test_the_analyst_pages_run_under_the_policy(page: Page, site, csp_violations
         "/negotiations/japan-us-2025/rounds/2/",
         "/negotiations/japan-us-2025/issues/autos/",
         "/tariff-lines/?q=8703",
+        "/hs/8703/",
         "/compare/?importer=USA",
         "/changes/",
         "/countries/USA/",

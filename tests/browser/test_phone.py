@@ -20,6 +20,8 @@ PAGES = {
     "compare": "/compare/?importer=USA",
     "tariff-lines": "/tariff-lines/?importer=USA&partner=JPN",
     "tariff-line": "/tariff-lines/USA/8703/?date=2025-05-01",
+    "hs-chapter": "/hs/87/",
+    "hs-heading": "/hs/8703/",
 }
 
 
@@ -60,7 +62,9 @@ def test_the_gap_table_fits_a_laptop_without_scrolling_in_its_box(page: Page, si
     assert box.evaluate("e => e.scrollWidth - e.clientWidth") == 0
 
 
-@pytest.mark.parametrize("name", ["home", "negotiation", "issue", "round", "compare"])
+@pytest.mark.parametrize(
+    "name", ["home", "negotiation", "issue", "round", "compare", "tariff-line", "hs-heading"]
+)
 def test_screenshots_at_a_laptop_and_a_phone_width(page: Page, site, artifacts, name):
     for width in (LAPTOP, PHONE):
         page.set_viewport_size({"width": width, "height": 900})
