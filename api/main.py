@@ -34,8 +34,9 @@ from negotiations.models import Confidence, Milestone, Official, StatedPosition
 from negotiations.selections import listed_negotiations
 from negotiations.views.negotiation import selected_gap_view
 from tariffs.csv_formats import TARIFF_LINE_SEARCH
-from tariffs.lookups import get_country, get_line
-from tariffs.models import Country, TariffMeasure
+from tariffs.hs import normalize_hs_code
+from tariffs.lookups import get_country, get_hs_code, get_line
+from tariffs.models import Country, HSCode, TariffMeasure
 from tariffs.rates import applied_rate, applied_rates, show_lines, with_lines_shown
 from tariffs.search import search_lines
 
@@ -47,7 +48,8 @@ api = NinjaAPI(
     version="1",
     description=(
         "Read-only: negotiations, rounds, milestones, issues, stated positions (with source "
-        "and confidence), officials, countries, tariff lines, measures, the gap table of a "
+        "and confidence), officials, countries, the HS nomenclature, tariff lines, measures, "
+        "the gap table of a "
         "negotiation as of a round, and the rate in force for an importer, partner, line and "
         "date. Lists come a page at a time: follow `next`. Every answer has an ETag: send it "
         "back in If-None-Match and an unchanged answer costs a 304."
@@ -395,6 +397,40 @@ def countries(
 @decorate_view(answer)
 def country(request, code: str):
     return get_country(code)
+
+
+@tariffs.get(
+    "/hs-codes",
+    response={200: schemas.page_of(schemas.HSCodeOut, "HSCodePage"), **ERRORS},
+    summary="The HS nomenclature (WCO, edition 2022): chapters, headings, subheadings",
+)
+@decorate_view(answer)
+def hs_codes(
+    request,
+    under: str | None = Query(
+        None, description="Only the codes under this one (87, 87.03), not itself"
+    ),
+    cursor: str | None = Query(None, description=CURSOR),
+    page_size: int | None = Query(None, description=PAGE_SIZE),
+):
+    codes = HSCode.objects.all()
+    if under:
+        try:
+            above = get_hs_code(normalize_hs_code(under))
+        except Http404 as unknown:
+            raise BadParameters([("under", under, str(unknown))]) from None
+        codes = codes.filter(code__startswith=above.code).exclude(code=above.code)
+    return page(request, codes, ordering=("code",), cursor=cursor, size=page_size)
+
+
+@tariffs.get(
+    "/hs-codes/{code}",
+    response={200: schemas.HSCodeOut, **ERRORS},
+    summary="One code of the HS nomenclature, with or without dots",
+)
+@decorate_view(answer)
+def hs_code(request, code: str):
+    return get_hs_code(normalize_hs_code(code))
 
 
 @tariffs.get(

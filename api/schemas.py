@@ -30,6 +30,23 @@ class CountryOut(Schema):
     is_bloc: bool
 
 
+class HSCodeOut(Schema):
+    code: str = Field(description="2, 4 or 6 digits: a chapter, heading or subheading")
+    dotted: str = Field(description="As it is usually written: 87, 87.03, 8703.23")
+    level: str = Field(description="chapter, heading or subheading")
+    description: str
+    section: str = Field(description="The section's Roman numeral")
+    parent: str | None = Field(description="The code above it; none for a chapter")
+
+    @staticmethod
+    def resolve_level(hs) -> str:
+        return hs.level.label
+
+    @staticmethod
+    def resolve_parent(hs) -> str | None:
+        return hs.parent_id
+
+
 class SourceOut(Schema):
     url: str
     title: str

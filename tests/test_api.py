@@ -39,6 +39,8 @@ ENDPOINTS = {
     "official": "/api/officials/{akazawa}",
     "countries": "/api/countries",
     "country": "/api/countries/JPN",
+    "hs codes": "/api/hs-codes?under=87.03",
+    "hs code": "/api/hs-codes/8703.23",
     "tariff lines": "/api/tariff-lines?q=87&importer=USA&partner=JPN&date=2025-05-01",
     "measures": "/api/measures?importer=USA&in_force_on=2025-05-01",
     "rate in force": "/api/rate?importer=USA&partner=JPN&hs_code=8703&date=2025-05-01",
@@ -60,6 +62,7 @@ def test_the_openapi_document_validates_and_lists_every_endpoint(anonymous):
         path = url.partition("?")[0]
         path = re.sub(r"/(japan-us-2025)", "/{slug}", path)
         path = path.replace("/{akazawa}", "/{official_id}").replace("/JPN", "/{code}")
+        path = path.replace("/8703.23", "/{code}")
         assert path in paths, path
 
 
@@ -181,6 +184,28 @@ def test_an_edit_made_around_the_app_changes_the_etag_of_reference_data(anonymou
     assert "Minister" in {official["title"] for official in changed.json()["results"]}
 
 
+def test_the_hs_nomenclature_names_a_code_typed_with_dots_and_lists_the_codes_under_it(
+    anonymous,
+):
+    heading = anonymous.get("/api/hs-codes/87.03").json()
+    assert (heading["code"], heading["dotted"], heading["level"], heading["parent"]) == (
+        "8703",
+        "87.03",
+        "heading",
+        "87",
+    )
+    assert heading["description"].startswith("Motor cars and other motor vehicles")
+    assert heading["section"] == "XVII"
+
+    under = anonymous.get("/api/hs-codes?under=8703").json()["results"]
+    assert [code["code"] for code in under][:3] == ["870310", "870321", "870322"]
+    assert {code["parent"] for code in under} == {"8703"}
+    assert len(under) == 14
+
+    chapters = anonymous.get("/api/hs-codes?page_size=2").json()
+    assert [code["code"] for code in chapters["results"]] == ["01", "0101"]
+
+
 def test_a_list_is_read_page_by_page_by_cursor_in_a_stable_order(anonymous, cast):
     every = list(
         StatedPosition.objects.filter(round__negotiation__slug="japan-us-2025")
@@ -232,6 +257,9 @@ def test_a_page_of_names_with_equal_first_keys_misses_none(anonymous, cast):
         ("/api/rate?importer=USA&partner=JPN&hs_code=9999", 404, "has no tariff line"),
         ("/api/countries/XYZ", 404, "There is no country with the code “XYZ”."),
         ("/api/officials/999999", 404, "There is no official number 999999."),
+        ("/api/hs-codes/77.01", 404, "The HS nomenclature (edition 2022) has no code 77.01."),
+        ("/api/hs-codes/87032310", 404, "longer codes are each importer's own tariff lines"),
+        ("/api/hs-codes?under=steel", 400, "under “steel”: “steel” is not an HS code"),
         ("/api/nothing-here", 404, "There is no endpoint at /api/nothing-here"),
         ("/api/negotiations/japan-us-2025/issues?sector=%00", 400, "NUL character"),
         ("/api/negotiations/%00/gap", 400, "NUL character"),
@@ -304,6 +332,8 @@ QUERIES = {
     "tariff lines": 6,
     "measures": 4,
     "rate in force": 6,
+    "hs codes": 3,
+    "hs code": 2,
 }
 LIMITER_QUERIES = 6
 
