@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # The search's lookups (trigram_word_similar) and full-text search; does nothing on
+    # SQLite, where the search falls back to icontains (negotiations/search.py).
+    "django.contrib.postgres",
     "django_htmx",
     "template_partials",
     "import_export",

@@ -505,6 +505,14 @@ class HSCode(models.Model):
                 name="tariffs_hscode_chapter_heading_or_subheading",
             ),
         ]
+        indexes = [
+            # The search's codes under a code typed (`code LIKE '8703%'`): the primary
+            # key's index serves LIKE only in the C collation. (The descriptions' full-text
+            # index, PostgreSQL only, is in migration 0013.)
+            models.Index(
+                fields=["code"], opclasses=["varchar_pattern_ops"], name="tariffs_hscode_prefix"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.dotted} {self.description}"
