@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 
 from negotiations.models import Issue, Negotiation, NegotiationStatus, party_countries
+from negotiations.search import KINDS
 from tariffs.forms import QueryForm, TariffLineQueryForm
 from tariffs.models import Country
 
@@ -147,3 +148,17 @@ class RecentChangesFilters(QueryForm):
     @property
     def selected_negotiation(self) -> Negotiation | None:
         return self.negotiations.get(self.values["negotiation"])
+
+
+class SearchForm(QueryForm):
+    """The search over everything: what was typed, and one kind of result to page through
+    (empty: the first few of every kind). The page is read by the view's pagination."""
+
+    q = forms.CharField(required=False, max_length=100, label="Search")
+    kind = forms.ChoiceField(label="Kind", required=False)
+
+    def prepare_fields(self):
+        self.fields["kind"].choices = [
+            ("", "every kind"),
+            *((kind.key, kind.label) for kind in KINDS.values()),
+        ]

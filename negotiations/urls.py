@@ -11,6 +11,7 @@ from negotiations.views import (
     negotiation,
     officials,
     rounds,
+    search,
     tariff_lines,
 )
 
@@ -52,6 +53,7 @@ urlpatterns = [
         downloads.round_csv,
         name="round_csv",
     ),
+    path("search/", search.search, name="search"),
     path("officials/<int:pk>/", officials.detail, name="official"),
     path("countries/<str:code>/", countries.country, name="country"),
     path("tariff-lines/", tariff_lines.lines, name="tariff_lines"),

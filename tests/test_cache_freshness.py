@@ -155,6 +155,17 @@ def test_an_orm_update_of_an_issue_name_shows_on_the_next_request(analyst, cast,
     assert steel_gap_on_home(analyst) == ("Metals", "50")
 
 
+def test_a_renamed_issue_shows_in_the_search_on_the_next_request(analyst, cast, any_cache):
+    search = reverse("negotiations:search")
+    assert "Steel and aluminum" in text(analyst.get(search, {"q": "steel"}))
+
+    Issue.objects.filter(slug="steel-aluminum", negotiation=cast.japan_us.negotiation).update(
+        name="Steel and metals"
+    )
+
+    assert "Steel and metals" in text(analyst.get(search, {"q": "steel"}))
+
+
 def test_a_deleted_position_gives_way_to_the_one_before_on_the_next_request(
     analyst, cast, any_cache
 ):

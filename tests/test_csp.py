@@ -40,6 +40,7 @@ def test_every_analyst_page_has_a_strict_policy(analyst, cast):
         reverse("negotiations:round", args=["japan-us-2025", 2]),
         reverse("negotiations:tariff_lines"),
         reverse("negotiations:changes"),
+        reverse("negotiations:search") + "?q=steel",
         "/nowhere/",
     ]:
         assert_strict(analyst.get(url), url)

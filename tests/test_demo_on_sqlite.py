@@ -22,6 +22,12 @@ client = Client(HTTP_HOST="localhost")
 for url in ["/", "/negotiations/japan-us-2025/?round=2"]:
     response = client.get(url)
     print(url, response.status_code)
+# The search's plain fallback (icontains): what it finds first of each kind asked.
+import re
+for query, kind in [("rice", "issues"), ("87.03", "lines"), ("赤沢", "officials"), ("steel", "hs")]:
+    page = client.get("/search/", {"q": query}).content.decode()
+    group = re.search(f'aria-labelledby="results-{kind}">(.*?)</section>', page, re.S).group(1)
+    print(query, kind, re.search(r"<li>\\s*<a [^>]*>(.*?)</a>", group).group(1))
 """
 
 
@@ -59,7 +65,11 @@ def test_the_demo_loads_and_serves_on_sqlite(sqlite_env):
 
     assert again.returncode == 0 and "the demo data was not loaded" in again.stdout
     assert pages.returncode == 0, pages.stderr
-    assert pages.stdout.split("\n")[:2] == [
+    assert pages.stdout.split("\n")[:6] == [
         "/ 200",
         "/negotiations/japan-us-2025/?round=2 200",
+        "rice issues Rice and agriculture",
+        "87.03 lines USA 8703",
+        "赤沢 officials Ryosei Akazawa",
+        "steel hs 72",
     ]

@@ -84,6 +84,7 @@ def analyst_pages(cast) -> list[str]:
         reverse("negotiations:tariff_line", args=["USA", "8703"]),
         reverse("negotiations:hs_code", args=["8703"]),
         reverse("negotiations:hs_code", args=["87"]),
+        reverse("negotiations:search") + "?q=steel",
         reverse("negotiations:gap_csv", args=["japan-us-2025"]),
         reverse("negotiations:positions_csv", args=["japan-us-2025"]),
         reverse("negotiations:tariff_lines_csv"),

@@ -53,6 +53,10 @@ PAGES = {
     "tariff line, fragment": ("/tariff-lines/USA/8703/?date=2025-05-01", HTMX, 5),
     "HS code": ("/hs/87/", {}, 6),
     "HS code, second pages": ("/hs/8703/?lines=2&issues=2", {}, 6),
+    # One query per kind of result (its rows and their count), one for the lines' chapters.
+    "search": ("/search/?q=steel", {}, 7),
+    "search, one kind": ("/search/?q=steel&kind=statements&page=1", {}, 2),
+    "search, suggestions": ("/search/?q=steel", HTMX, 7),
     "compare": ("/compare/?importer=USA", {}, 5),
     "compare, fragment": ("/compare/?importer=JPN", HTMX, 5),
 }

@@ -40,3 +40,20 @@ document.addEventListener("htmx:sendError", () => {
 document.addEventListener("htmx:afterRequest", (event) => {
   if (event.detail.successful) showRequestProblem("");
 });
+
+// The header search's suggestions close on Escape and when the focus leaves the search
+// (not when it moves to a suggestion: clicking one follows its link), and open again as
+// one types or comes back to the box.
+const siteSearch = document.querySelector(".site-search");
+if (siteSearch) {
+  const close = () => siteSearch.classList.add("closed");
+  const open = () => siteSearch.classList.remove("closed");
+  siteSearch.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") close();
+  });
+  siteSearch.addEventListener("focusout", (event) => {
+    if (!siteSearch.contains(event.relatedTarget)) close();
+  });
+  siteSearch.addEventListener("focusin", open);
+  siteSearch.addEventListener("input", open);
+}
