@@ -93,6 +93,7 @@ def pages() -> dict[str, tuple[str, dict]]:
         "country": ("/countries/USA/", {}),
         "tariff search, HS prefix": ("/tariff-lines/?q=87", {}),
         "tariff search, words": ("/tariff-lines/?q=steel", {}),
+        "search, words": ("/search/?q=steel", {}),
         "tariff line": (f"/tariff-lines/USA/{line_code()}/", {}),
         "compare": ("/compare/?importer=USA", {}),
     }

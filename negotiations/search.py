@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import TrigramWordSimilarity
+from django.contrib.postgres.search import SearchRank, TrigramWordSimilarity
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value, Window
 from django.db.models.functions import Replace
 
@@ -27,6 +27,7 @@ from negotiations.models import Issue, Negotiation, Official, StatedPosition
 from tariffs.models import HSCode
 from tariffs.rates import hs_prefixes
 from tariffs.search import (
+    Document,
     Unaccented,
     hs_code_of,
     ranked,
@@ -94,15 +95,31 @@ def find_issues(query: str) -> QuerySet:
     return _every_word(issues, query, "name", "sector").order_by("negotiation__title", "name")
 
 
+# Statements ranked at most: a word in most of a million statements ("said") would have
+# PostgreSQL compute the rank of each (seconds); these many, taken as the index finds
+# them, are ranked in tens of milliseconds (70 ms), and counted as "2000 or more".
+STATEMENTS_RANKED = 2000
+
+
 def find_statements(query: str) -> QuerySet:
     """Stated positions by the words of their statement, best ranked first, then newest
-    (the fallback: newest first), with their party, round, issue and speaker."""
+    (the fallback: newest first), with their party, round, issue and speaker. On
+    PostgreSQL, among the first `STATEMENTS_RANKED` matches."""
     statements = StatedPosition.objects.select_related(
         "round__negotiation", "party", "speaker", "issue"
     )
     if uses_full_text():
-        return ranked(statements, "statement", query=text_query(query)).order_by(
-            F("rank").desc(), "-stated_on", "-pk"
+        terms = text_query(query)
+        # Unordered: the model's ordering would sort every match before the limit.
+        matches = (
+            StatedPosition.objects.alias(document=Document("statement"))
+            .filter(document=terms)
+            .order_by()
+        )
+        return (
+            statements.filter(pk__in=matches.values("pk")[:STATEMENTS_RANKED])
+            .annotate(rank=SearchRank(Document("statement"), terms))
+            .order_by(F("rank").desc(), "-stated_on", "-pk")
         )
     return _every_word(statements, query, "statement").order_by("-stated_on", "-pk")
 
@@ -137,9 +154,18 @@ def _in_another_script(text: str) -> bool:
     return any(char.isalpha() and ord(char) > 0x24F for char in text)
 
 
+# Lines listed at most: a letter or two typed ("s") is in most of 200,000 descriptions,
+# which no trigram index serves; the first these many found are sorted and counted.
+LINES_LISTED = 2000
+
+
 def find_tariff_lines(query: str) -> QuerySet:
-    """The tariff-line search's lines (tariffs/search.py), every importer's."""
-    return search_lines(query)
+    """The tariff-line search's lines (tariffs/search.py), every importer's; on PostgreSQL
+    the first `LINES_LISTED` found (the tariff-lines page lists them all)."""
+    lines = search_lines(query)
+    if uses_full_text():
+        return lines.filter(pk__in=lines.order_by().values("pk")[:LINES_LISTED])
+    return lines
 
 
 @dataclass(frozen=True)
@@ -148,6 +174,7 @@ class Kind:
     label: str
     noun: str  # "All 8 statements"
     find: Callable[[str], QuerySet]
+    at_most: int | None = None  # matches counted and ranked at most (PostgreSQL)
 
 
 KINDS = {
@@ -156,8 +183,8 @@ KINDS = {
         Kind("negotiations", "Negotiations", "negotiations", find_negotiations),
         Kind("issues", "Issues", "issues", find_issues),
         Kind("officials", "Officials", "officials", find_officials),
-        Kind("statements", "Statements", "statements", find_statements),
-        Kind("lines", "Tariff lines", "tariff lines", find_tariff_lines),
+        Kind("statements", "Statements", "statements", find_statements, STATEMENTS_RANKED),
+        Kind("lines", "Tariff lines", "tariff lines", find_tariff_lines, LINES_LISTED),
         Kind("hs", "HS nomenclature", "HS codes", search_hs_codes),
     )
 }
@@ -184,6 +211,11 @@ class Group:
     kind: Kind
     items: list
     count: int
+
+    @property
+    def more_than_counted(self) -> bool:
+        """Whether the count stopped at the kind's bound ("5000+")."""
+        return uses_full_text() and self.count == self.kind.at_most
 
 
 def first_of_each(query: str, per_kind: int) -> list[Group]:

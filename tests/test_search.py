@@ -5,11 +5,13 @@ still find the person, and every kind's query is served by an index."""
 
 import html
 import re
+from dataclasses import replace
 
 import pytest
 from django.db import connection
 from django.urls import reverse
 
+from negotiations import search as search_module
 from negotiations.search import KINDS, attach_headings
 from tariffs.models import TariffLine
 
@@ -243,3 +245,19 @@ def test_each_kind_is_found_through_its_index(demo, kind, query, index):
     plan = KINDS[kind].find(query).explain()
 
     assert index in plan
+
+
+@pg
+def test_a_word_in_more_statements_than_are_ranked_is_counted_as_so_many_or_more(
+    analyst, demo, monkeypatch
+):
+    """A word in most of a million statements is ranked among the first found only
+    (STATEMENTS_RANKED), and the page says the count stopped there."""
+    monkeypatch.setattr(search_module, "STATEMENTS_RANKED", 3)
+    monkeypatch.setitem(KINDS, "statements", replace(KINDS["statements"], at_most=3))
+
+    response = analyst.get(SEARCH, {"q": "steel"})
+    page = plain(response.content.decode())
+
+    assert "Statements 3+" in page
+    assert "All 3 or more statements" in page

@@ -22,6 +22,7 @@ PAGES = {
     "tariff-line": "/tariff-lines/USA/8703/?date=2025-05-01",
     "hs-chapter": "/hs/87/",
     "hs-heading": "/hs/8703/",
+    "search": "/search/?q=steel",
 }
 
 
