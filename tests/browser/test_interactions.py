@@ -58,7 +58,7 @@ def test_the_tariff_search_updates_as_one_types(page: Page, site):
     mark_document(page)
 
     with page.expect_response(re.compile(r"q=87\.03")):
-        page.locator("input[type=search]").press_sequentially("87.03", delay=40)
+        page.locator("main input[type=search]").press_sequentially("87.03", delay=40)
 
     results = page.locator("#results")
     expect(results).to_contain_text("Passenger")

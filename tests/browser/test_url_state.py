@@ -83,7 +83,7 @@ def test_the_tariff_search_replaces_the_url_while_typing_and_pushes_on_a_choice(
     page.get_by_role("link", name="Tariff lines").click()
     expect(page).to_have_url(re.compile(r"/tariff-lines/$"))
     entries = history_length(page)
-    search = page.locator("input[type=search]")
+    search = page.locator("main input[type=search]")
     results = page.locator("#results")
 
     # Two pauses while typing: two requests, and still one history entry for the search.
