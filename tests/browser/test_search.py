@@ -16,7 +16,7 @@ PHONE, LAPTOP = 390, 1366
 
 
 def type_in_header(page: Page, text: str) -> None:
-    page.locator("#site-search-q").press_sequentially(text, delay=20)
+    page.locator(".site-search input[name=q]").press_sequentially(text, delay=20)
 
 
 def test_typing_shows_suggestions_enter_opens_the_search_and_back_returns(page: Page, site):
@@ -30,7 +30,7 @@ def test_typing_shows_suggestions_enter_opens_the_search_and_back_returns(page: 
     expect(suggestions).to_contain_text("Officials")
     assert page.url == f"{site}{TALKS}" and still_same_document(page)
 
-    page.locator("#site-search-q").press("Enter")
+    page.locator(".site-search input[name=q]").press("Enter")
 
     expect(page).to_have_url(re.compile(r"/search/\?q=Akaz$"))
     expect(page.locator("main h1")).to_have_text("Search results for “Akaz”")
@@ -57,7 +57,7 @@ def test_escape_closes_the_suggestions_and_typing_opens_them_again(page: Page, s
     suggestions = page.locator("#search-suggestions")
     expect(suggestions).to_contain_text("Rice and agriculture")
 
-    page.locator("#site-search-q").press("Escape")
+    page.locator(".site-search input[name=q]").press("Escape")
     expect(suggestions).to_be_hidden()
 
     type_in_header(page, " agri")
