@@ -5,9 +5,11 @@ the codes of the HS nomenclature, each kind a ranked queryset of a query that ha
 On PostgreSQL, words are matched by full-text search (English stems, accents dropped, the
 last word as a prefix while it is being typed) and ranked with ts_rank; officials' names by
 trigram word similarity, so that a typo ("Lutnik") or a name without its accents
-("Sefcovic") still finds them. Every match is served by an index (tariffs migration 0013,
-negotiations migration 0015). On other databases (SQLite, `make run`), each word must be
-contained in the text, in any case: the plain fallback.
+("Sefcovic") still finds them. Matches are served by indexes (tariffs migration 0013,
+negotiations migration 0015) wherever one can serve them: not a name in another script
+(`find_officials`), nor a letter or two in tariff lines, which are bounded instead
+(`LINES_LISTED`, `STATEMENTS_RANKED`). On other databases (SQLite, `make run`), each word
+must be contained in the text, in any case: the plain fallback.
 
 An HS code typed with or without dots (8703, 87.03, 8703.23) finds that code, the codes and
 lines under it, the codes and lines above it, and the issues about those lines
