@@ -6,7 +6,7 @@ On PostgreSQL, words are matched by full-text search (English stems, accents dro
 last word as a prefix while it is being typed) and ranked with ts_rank; officials' names by
 trigram word similarity, so that a typo ("Lutnik") or a name without its accents
 ("Sefcovic") still finds them. Matches are served by indexes (tariffs migration 0013,
-negotiations migration 0015) wherever one can serve them: not a name in another script
+negotiations migration 0016) wherever one can serve them: not a name in another script
 (`find_officials`), nor a letter or two in tariff lines, which are bounded instead
 (`LINES_LISTED`, `STATEMENTS_RANKED`). On other databases (SQLite, `make run`), each word
 must be contained in the text, in any case: the plain fallback.
@@ -26,8 +26,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value, Win
 from django.db.models.functions import Replace
 
 from negotiations.models import Issue, Negotiation, Official, StatedPosition
+from tariffs.hs import under_or_covering
 from tariffs.models import HSCode
-from tariffs.rates import hs_prefixes
 from tariffs.search import (
     Document,
     Unaccented,
@@ -81,15 +81,17 @@ def find_negotiations(query: str) -> QuerySet:
 
 
 def find_issues(query: str) -> QuerySet:
-    """Issues by their name and sector; for an HS code, the issues about a line under or
-    above it (8703 finds "Passenger cars")."""
+    """Issues by their name and sector; for an HS code, the issues tied to a code under
+    or above it, or about a tariff line under or above it (8703 finds "Passenger cars")."""
     issues = Issue.objects.select_related("negotiation")
     code = hs_code_of(query)
     if code is not None:
         links = Issue.tariff_lines.through.objects.filter(issue=OuterRef("pk")).filter(
-            Q(tariffline__hs_code__startswith=code) | Q(tariffline__hs_code__in=hs_prefixes(code))
+            under_or_covering(code, "tariffline__hs_code")
         )
-        return issues.filter(Exists(links)).order_by("negotiation__title", "name")
+        return issues.filter(Q(Exists(links)) | under_or_covering(code, "hs_code__code")).order_by(
+            "negotiation__title", "name"
+        )
     if uses_full_text():
         return ranked(issues, "name", "sector", query=text_query(query)).order_by(
             F("rank").desc(), "negotiation__title", "name"

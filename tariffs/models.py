@@ -15,7 +15,13 @@ from django.urls import reverse
 
 from changes.models import track_history
 from csvport.weburls import validate_web_url
-from tariffs.hs import dotted_hs_code, normalize_hs_code, validate_hs_code
+from tariffs.hs import (
+    dotted_hs_code,
+    hs_prefixes,
+    normalize_hs_code,
+    under_or_covering,
+    validate_hs_code,
+)
 
 MAX_RATE = Decimal("1000")
 rate_validators = [
@@ -107,10 +113,7 @@ class TariffLineQuerySet(models.QuerySet):
     def under_or_covering(self, hs_code: str):
         """Lines whose code starts with `hs_code` (8703 → 8703, 870323, 87032310) and the
         broader ones that cover it (870323 ← 87, 8703): what concerns a code's goods."""
-        from tariffs.rates import hs_prefixes
-
-        code = normalize_hs_code(hs_code)
-        return self.filter(Q(hs_code__startswith=code) | Q(hs_code__in=hs_prefixes(code)))
+        return self.filter(under_or_covering(hs_code))
 
 
 class TariffLine(models.Model):
@@ -430,8 +433,6 @@ class HSCodeQuerySet(models.QuerySet):
         """The codes of the nomenclature that cover `hs_code` (its chapter, heading and
         subheading, those that exist), broadest first: 870323 → 87, 8703, 870323; a
         national line 87032310 → the same three."""
-        from tariffs.rates import hs_prefixes
-
         code = normalize_hs_code(hs_code)
         return self.filter(code__in=hs_prefixes(code[:6])).order_by("code")
 

@@ -38,6 +38,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
 
+from tariffs.hs import hs_prefixes
 from tariffs.models import IN_FORCE_ORDER, Country, MeasureKind, TariffLine, TariffMeasure
 
 
@@ -63,13 +64,6 @@ class AppliedRate:
     @property
     def measures(self) -> list[TariffMeasure]:
         return [part.measure for part in self.parts if part.measure is not None]
-
-
-def hs_prefixes(hs_code: str) -> list[str]:
-    """The codes that cover `hs_code`: itself and every heading above it, 2 digits and up
-    (870323 is covered by 87, 870 … 870323). For queries: a measure covers a line when
-    one of its lines' codes is among these."""
-    return [hs_code[:n] for n in range(2, len(hs_code) + 1)]
 
 
 @dataclass

@@ -8,9 +8,8 @@ from django.db import connection
 from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Length, Upper
 
-from tariffs.hs import HS_CODE_RE, normalize_hs_code
+from tariffs.hs import HS_CODE_RE, hs_prefixes, normalize_hs_code, under_or_covering
 from tariffs.models import Country, HSCode, TariffLine
-from tariffs.rates import hs_prefixes
 
 # Words of a query as full-text search reads them: letters and digits of any script.
 _WORD = re.compile(r"[^\W_]+")
@@ -30,7 +29,7 @@ class Unaccented(Func):
 class Document(Func):
     """The words of some text columns as full-text search indexes them: English stems,
     accents dropped. Written exactly as the GIN indexes of tariffs migration 0013 and
-    negotiations migration 0015 are, so that the planner uses them. PostgreSQL only."""
+    negotiations migration 0016 are, so that the planner uses them. PostgreSQL only."""
 
     template = "to_tsvector('english'::regconfig, tracker_unaccent(%(expressions)s))"
     arg_joiner = " || ' ' || "
@@ -131,7 +130,7 @@ def search_lines(query: str, importer: Country | None = None) -> QuerySet:
     for word in query.split():
         code = normalize_hs_code(word)
         if code.isdigit():
-            lines = lines.filter(Q(hs_code__startswith=code) | Q(hs_code__in=hs_prefixes(code)))
+            lines = lines.filter(under_or_covering(code))
         else:
             lines = lines.filter(description__icontains=word)
     return lines

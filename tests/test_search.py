@@ -12,6 +12,7 @@ from django.db import connection
 from django.urls import reverse
 
 from negotiations import search as search_module
+from negotiations.models import Issue, Negotiation
 from negotiations.search import KINDS, attach_headings
 from tariffs.models import TariffLine
 
@@ -94,6 +95,18 @@ def test_an_hs_code_with_or_without_dots_finds_the_line_the_code_above_and_under
     # The code itself, then the chapter above it, then the subheadings under it.
     assert found["hs"][:3] == ["87.03", "87", "8703.10"]
     assert found["issues"] == ["Passenger cars"] * 3
+
+
+def test_an_issue_tied_to_a_code_is_found_by_it_without_a_tariff_line(analyst, demo):
+    """Trucks tied to heading 87.04 with no line listed: its code and the chapter find it;
+    each HS code links to its page."""
+    talks = Negotiation.objects.get(slug="japan-us-2025")
+    Issue.objects.create(negotiation=talks, name="Pickup trucks", slug="trucks", hs_code_id="8704")
+
+    for query in ("87.04", "870421", "87"):
+        assert "Pickup trucks" in search(analyst, query).get("issues", []), query
+    page = analyst.get(SEARCH, {"q": "87.04"}).content.decode()
+    assert '<a href="/hs/8704/">87.04</a>' in page
 
 
 @pg

@@ -7,17 +7,15 @@ The nomenclature itself is written by migrations only, so the release fingerprin
 data versions of `cached_page("all")` cover everything the page shows.
 """
 
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from negotiations.models import Issue
 from negotiations.page_cache import cached_page
 from negotiations.pagination import paginate
-from tariffs.hs import HS_CODE_RE, normalize_hs_code
+from tariffs.hs import HS_CODE_RE, normalize_hs_code, under_or_covering
 from tariffs.lookups import get_hs_code
 from tariffs.models import TariffLine
-from tariffs.rates import hs_prefixes
 
 LINES_PER_PAGE = 50
 ISSUES_PER_PAGE = 25
@@ -27,7 +25,7 @@ def issues_about(code: str):
     """Issues tied to `code`, to a code under it (8703 ← an issue on 8703.23) or to one
     above it (8703.23 ← an issue on chapter 87), with what the page prints of each."""
     return (
-        Issue.objects.filter(Q(hs_code__code__startswith=code) | Q(hs_code__in=hs_prefixes(code)))
+        Issue.objects.filter(under_or_covering(code, "hs_code__code"))
         .select_related("negotiation__party_a", "negotiation__party_b", "hs_code")
         .order_by("negotiation__title", "name", "pk")
     )

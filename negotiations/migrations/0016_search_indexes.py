@@ -42,7 +42,7 @@ def drop_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("negotiations", "0014_web_urls_and_unlinked_sources"),
+        ("negotiations", "0015_issue_hs_code"),
         ("tariffs", "0013_search_indexes"),
     ]
 
