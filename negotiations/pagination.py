@@ -10,6 +10,8 @@ from urllib.parse import urlencode
 from django.core.paginator import Page, Paginator
 from django.db.models import F, Func, QuerySet, Subquery
 
+from tariffs.forms import ignored_notice
+
 
 @dataclass(frozen=True)
 class Listing:
@@ -76,8 +78,7 @@ def paginate(
         if raw.isascii() and raw.isdigit() and int(raw) >= 1:
             number = int(raw)
         else:
-            shown = raw if raw.isprintable() else repr(raw)
-            notices.append(f"{label}: “{shown}” was ignored. Enter a whole number from 1.")
+            notices.append(ignored_notice(label, raw, "Enter a whole number from 1."))
     paginator = Paginator(items, per_page)
     if count is not None:
         paginator.count = count  # a cached property: the given count is used, not queried

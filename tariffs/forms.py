@@ -10,6 +10,18 @@ from django.utils import timezone
 
 from tariffs.models import Country, TariffLine
 
+# As much of a refused value as a notice quotes: a pasted paragraph is not repeated whole.
+QUOTED_AT_MOST = 40
+
+
+def ignored_notice(label: str, raw, reason: str) -> str:
+    """“Sector: “x” was ignored. <reason>”, the value quoted as typed, shortened, and
+    written with escapes when it holds characters that do not print."""
+    shown = str(raw) if str(raw).isprintable() else repr(raw)
+    if len(shown) > QUOTED_AT_MOST:
+        shown = shown[:QUOTED_AT_MOST] + "…"
+    return f"{label}: “{shown}” was ignored. {reason}".rstrip()
+
 
 class QueryForm(forms.Form):
     """A filter form over `request.GET` that never refuses the page.
@@ -52,7 +64,7 @@ class QueryForm(forms.Form):
                 raw = self.data.get(name)
                 reason = " ".join(self.errors[name])
                 self.invalid.append((field.label or name, raw, reason))
-                self.notices.append(f"{field.label or name}: “{raw}” was ignored. {reason}")
+                self.notices.append(ignored_notice(field.label or name, raw, reason))
                 self.values[name] = field.initial
             else:
                 value = self.cleaned_data.get(name)

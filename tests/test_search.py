@@ -172,6 +172,17 @@ def test_punctuation_alone_is_answered_in_words(analyst, demo):
     assert "“%%” has no letter or digit to search for." in plain(response.content.decode())
 
 
+def test_a_pasted_paragraph_is_refused_in_words_quoting_only_its_start(analyst, demo):
+    """Longer than the box takes: ignored, said so, and not repeated whole (a phone's
+    page would have to scroll sideways past it)."""
+    response = analyst.get(SEARCH, {"q": "x" * 300})
+
+    text = plain(response.content.decode())
+    assert f"Search: “{'x' * 40}…” was ignored." in text
+    assert "at most 100 characters (it has 300)" in text
+    assert "x" * 41 not in text
+
+
 @pg
 def test_each_group_counts_its_results_and_links_to_all_of_them(analyst, demo):
     response = analyst.get(SEARCH, {"q": "steel"})
