@@ -193,8 +193,11 @@ def test_the_default_statement_timeout_applies_to_every_connection(db, settings)
 def test_the_statement_timeout_setting_stops_a_statement_that_runs_longer(db):
     """`pg_sleep` past DB_STATEMENT_TIMEOUT=0.2 on a connection made from the settings."""
     options = postgresql_timeouts({}, connect_timeout=5, statement_timeout=0.2)
+    # A second wrapper under the default alias: django.contrib.postgres looks a new
+    # connection's alias up in `connections` (its type handlers), and an alias of our own
+    # would not be there.
     timed = connections[DEFAULT_DB_ALIAS].__class__(
-        {**connection.settings_dict, "OPTIONS": options}, "timed"
+        {**connection.settings_dict, "OPTIONS": options}, DEFAULT_DB_ALIAS
     )
     try:
         with timed.cursor() as cursor:
