@@ -22,6 +22,7 @@ from django.db import (
     connection,
     connections,
 )
+from django.db.models.signals import pre_migrate
 from django.test import Client, RequestFactory
 from django.urls import resolve, reverse
 
@@ -206,6 +207,27 @@ def test_the_statement_timeout_setting_stops_a_statement_that_runs_longer(db):
                 cursor.execute("SELECT pg_sleep(5)")
     finally:
         timed.close()
+
+
+@postgresql_only
+def test_migrate_runs_without_the_statement_timeout_and_puts_it_back(db):
+    """A migration that builds an index on a year's data may take minutes: the pages'
+    limit is lifted while migrations run, and is the default again afterwards."""
+    seen = []
+
+    def note_timeout(**kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")
+            seen.append(cursor.fetchone()[0])
+
+    pre_migrate.connect(note_timeout, dispatch_uid="note_timeout")
+    try:
+        call_command("migrate", verbosity=0)
+    finally:
+        pre_migrate.disconnect(dispatch_uid="note_timeout")
+
+    assert seen and set(seen) == {"0"}
+    assert show_statement_timeout() == "10s"
 
 
 def test_the_timeouts_keep_the_database_urls_own_options():
