@@ -153,3 +153,30 @@ class TradeValueFactory(factory.django.DjangoModelFactory):
     source_publisher = "Example Trade Statistics"
     published_on = "2025-02"
     confidence = Confidence.REPORTED
+
+
+def many_positions(slug: str, rows: int, statement) -> str:
+    """`rows` positions of Japan in one round of a negotiation of their own (`slug`), the
+    n-th saying `statement(n)`, written in batches: data for the tests of large downloads.
+    Returns the slug."""
+    negotiation = NegotiationFactory(slug=slug)
+    round_ = TalkRoundFactory(negotiation=negotiation, number=1)
+    issue = IssueFactory(negotiation=negotiation, slug="everything")
+    japan = country("JPN")
+    StatedPosition.objects.bulk_create(
+        (
+            StatedPosition(
+                round=round_,
+                party=japan,
+                issue=issue,
+                stance=Stance.REDUCE,
+                target_rate_pct=Decimal(n % 1000),
+                statement=statement(n),
+                stated_on=round_.start_date,
+                confidence="reported",
+            )
+            for n in range(rows)
+        ),
+        batch_size=5000,
+    )
+    return slug

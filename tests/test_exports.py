@@ -385,25 +385,10 @@ class TestPositionsExport:
 def test_a_large_export_streams_with_bounded_memory(analyst, db):
     """100,000 positions: the response is streamed, and the test process's peak memory
     while reading it stays a small fraction of the file's size."""
-    negotiation = factories.NegotiationFactory(slug="large")
-    round_ = factories.TalkRoundFactory(negotiation=negotiation, number=1)
-    issue = factories.IssueFactory(negotiation=negotiation, slug="everything")
-    japan = factories.country("JPN")
-    StatedPosition.objects.bulk_create(
-        (
-            StatedPosition(
-                round=round_,
-                party=japan,
-                issue=issue,
-                stance=Stance.REDUCE,
-                target_rate_pct=Decimal(n % 1000),
-                statement=f"Statement number {n:06d}, long enough to weigh like a real one.",
-                stated_on=round_.start_date,
-                confidence="reported",
-            )
-            for n in range(100_000)
-        ),
-        batch_size=5000,
+    factories.many_positions(
+        "large",
+        100_000,
+        lambda n: f"Statement number {n:06d}, long enough to weigh like a real one.",
     )
 
     response = analyst.get(reverse("negotiations:positions_csv", args=["large"]))

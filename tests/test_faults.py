@@ -8,7 +8,6 @@ import os
 import socket
 import threading
 from contextlib import contextmanager
-from decimal import Decimal
 
 import psycopg
 import pytest
@@ -31,7 +30,6 @@ from config.settings import postgresql_timeouts
 from csvport.importer import plan_file
 from csvport.writing import INCOMPLETE_LINE
 from negotiations.importers import PositionImporter
-from negotiations.models import Stance, StatedPosition
 from tests import factories
 
 postgresql_only = pytest.mark.skipif(
@@ -310,27 +308,7 @@ def test_a_download_runs_without_the_statement_timeout_and_puts_it_back(cast, an
 def fat_positions(rows: int) -> str:
     """`rows` positions of a 1,000-character statement each (about 1 KB a line of CSV),
     in a negotiation of their own; its slug."""
-    negotiation = factories.NegotiationFactory(slug="heavy")
-    round_ = factories.TalkRoundFactory(negotiation=negotiation, number=1)
-    issue = factories.IssueFactory(negotiation=negotiation, slug="everything")
-    japan = factories.country("JPN")
-    StatedPosition.objects.bulk_create(
-        (
-            StatedPosition(
-                round=round_,
-                party=japan,
-                issue=issue,
-                stance=Stance.REDUCE,
-                target_rate_pct=Decimal(n % 1000),
-                statement=f"{n:06d} " + "x" * 993,
-                stated_on=round_.start_date,
-                confidence="reported",
-            )
-            for n in range(rows)
-        ),
-        batch_size=5000,
-    )
-    return negotiation.slug
+    return factories.many_positions("heavy", rows, lambda n: f"{n:06d} " + "x" * 993)
 
 
 ROWS = 20_000  # 20 MB: more than the sockets' buffers hold, so COPY is still sending
